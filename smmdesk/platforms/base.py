@@ -1,0 +1,231 @@
+"""The one interface every network sits behind.
+
+Connectors take plain data in and give plain data out (the dataclasses below);
+they know HTTP and their network, and nothing of the store or of Qt. The sync
+engine is the only caller, and it acts on the error hierarchy at the bottom:
+an auth error asks the user to reconnect, a rate limit waits ``retry_after``,
+a transient error retries with backoff, a permanent error or a bad response
+stops and shows the message.
+
+Each connector also *declares* what its network allows (``Capabilities``) so
+that the composer and the inbox read limits from one place instead of
+hard-coding them.
+"""
+
+from __future__ import annotations
+
+import enum
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from smmdesk.core.vocabulary import InboxKind as InboxKind  # re-exported for connectors
+
+
+
+class TextCounting(enum.StrEnum):
+    """How a network counts the length of a post."""
+
+    GRAPHEMES = "graphemes"  # user-perceived characters (Bluesky)
+    CODEPOINTS = "codepoints"  # Unicode code points (Mastodon, with URLs as 23)
+    UTF16 = "utf16"  # UTF-16 code units (Telegram, Facebook, Instagram)
+
+
+@dataclass(frozen=True)
+class CredentialField:
+    """One input the account dialog asks for when connecting an account."""
+
+    key: str
+    label: str
+    secret: bool = True
+    placeholder: str = ""
+    help_text: str = ""
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a network allows; read by the composer, the inbox and the engine."""
+
+    max_text_length: int
+    text_counting: TextCounting
+    url_length: int | None = None  # every URL counts as this many, if set
+    max_text_length_with_media: int | None = None  # e.g. Telegram captions
+    max_images: int = 4
+    max_image_bytes: int = 5 * 1024 * 1024
+    image_types: tuple[str, ...] = ("image/jpeg", "image/png")
+    native_scheduling: bool = False
+    can_hide_comments: bool = False
+    can_delete_comments: bool = False
+    has_direct_messages: bool = False
+    has_mentions: bool = True
+    has_instances: bool = False  # the user names a server (Mastodon)
+
+
+@dataclass(frozen=True)
+class AccountIdentity:
+    """Who the credential belongs to, as the network says."""
+
+    remote_id: str
+    handle: str
+    display_name: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class PublishRequest:
+    text: str
+    images: Sequence[Path] = ()
+    # A key the engine keeps with the publish attempt; connectors that can,
+    # send it so that a retry after a crash cannot publish twice.
+    idempotency_key: str = ""
+
+
+@dataclass(frozen=True)
+class PublishedPost:
+    remote_id: str
+    url: str
+    published_at: datetime
+
+
+@dataclass(frozen=True)
+class RemoteInboxItem:
+    """A comment, reply, mention or direct message, as fetched."""
+
+    remote_id: str
+    kind: InboxKind
+    author_id: str
+    author_name: str
+    text: str
+    created_at: datetime
+    post_remote_id: str = ""  # our post it belongs to, if any
+    parent_remote_id: str = ""  # the item it answers, if any
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    items: list[RemoteInboxItem]
+    cursor: str  # opaque; pass back to fetch only what is newer
+
+
+@dataclass(frozen=True)
+class AccountStats:
+    followers: int
+    following: int = 0
+    posts: int = 0
+    measured_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class PostStats:
+    likes: int = 0
+    reposts: int = 0
+    replies: int = 0
+    views: int | None = None  # not every network reports views
+
+
+@dataclass
+class ConnectorConfig:
+    """Where and as whom a connector talks.
+
+    ``secret`` holds whatever the vault returned for the account (a token, or
+    a small mapping of fields); ``base_url`` lets tests point a connector at a
+    fake server on 127.0.0.1.
+    """
+
+    secret: Mapping[str, str]
+    base_url: str = ""
+    remote_id: str = ""
+    handle: str = ""
+    options: dict[str, str] = field(default_factory=dict)
+    timeout: float = 20.0
+
+
+# --- errors -----------------------------------------------------------------
+
+
+class ConnectorError(Exception):
+    """Base of every error a connector raises. Messages never hold secrets."""
+
+    retryable = False
+
+
+class AuthError(ConnectorError):
+    """The credential is wrong, revoked or lacks a permission: reconnect."""
+
+
+class RateLimited(ConnectorError):
+    """The network asked us to slow down."""
+
+    retryable = True
+
+    def __init__(self, message: str, retry_after: float = 60.0) -> None:
+        super().__init__(message)
+        self.retry_after = max(0.0, float(retry_after))
+
+
+class TransientError(ConnectorError):
+    """Network down, timeout, 5xx: try again later."""
+
+    retryable = True
+
+
+class PermanentError(ConnectorError):
+    """The network refused the request for good (too long, bad media...)."""
+
+
+class BadResponse(ConnectorError):
+    """The network answered with something we cannot read (HTML, bad JSON)."""
+
+    retryable = True
+
+
+# --- the interface ------------------------------------------------------------
+
+
+class Connector(ABC):
+    """One network, as the sync engine sees it."""
+
+    #: Stable identifier stored in the database (``Account.platform``).
+    platform: str = ""
+    #: Name shown to the user.
+    display_name: str = ""
+    capabilities: Capabilities
+    credential_fields: tuple[CredentialField, ...] = ()
+
+    def __init__(self, config: ConnectorConfig) -> None:
+        self.config = config
+
+    @abstractmethod
+    def validate(self) -> AccountIdentity:
+        """Check the credential and say whose account it is."""
+
+    @abstractmethod
+    def publish(self, request: PublishRequest) -> PublishedPost:
+        """Publish text and images; return the remote id and URL."""
+
+    @abstractmethod
+    def delete_post(self, remote_id: str) -> None:
+        """Delete one of the account's own posts (never an audience comment)."""
+
+    @abstractmethod
+    def find_published(self, idempotency_key: str, text: str) -> PublishedPost | None:
+        """Look for a post an interrupted attempt may already have published."""
+
+    @abstractmethod
+    def fetch_inbox(self, cursor: str | None) -> InboxPage:
+        """Fetch inbox items newer than ``cursor`` (all recent ones if None)."""
+
+    @abstractmethod
+    def reply(self, item: RemoteInboxItem, text: str) -> str:
+        """Answer an inbox item; return the remote id of the answer."""
+
+    @abstractmethod
+    def fetch_account_stats(self) -> AccountStats:
+        """Followers and totals as of now."""
+
+    @abstractmethod
+    def fetch_post_stats(self, remote_ids: Sequence[str]) -> dict[str, PostStats]:
+        """Likes, reposts, replies and views of some of our posts."""

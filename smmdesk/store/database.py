@@ -1,0 +1,163 @@
+"""Opening a profile's database: migrate, back up, refuse the future.
+
+``open_store`` is called once by ``app.py`` before any window exists. It reads
+the schema revision with plain ``sqlite3`` so that an up-to-date database
+(the usual case) opens without importing Alembic at all; only when a
+migration is due is the file copied to ``backups/`` and Alembic run.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
+
+#: Every revision this build knows, oldest first. A test checks it against
+#: the migration scripts, so it cannot drift from them.
+KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002")
+HEAD_REVISION = KNOWN_REVISIONS[-1]
+
+_MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+class StoreError(Exception):
+    """The database cannot be opened; the message is meant for the user."""
+
+
+class NewerDatabaseError(StoreError):
+    pass
+
+
+def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL: readers never block the writer, and a killed process loses nothing
+    # that was committed. The busy timeout lets background writers queue.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(path: Path) -> Engine:
+    engine = create_engine(
+        f"sqlite:///{path}",
+        connect_args={"timeout": 5.0, "check_same_thread": False},
+    )
+    event.listen(engine, "connect", _set_pragmas)
+    return engine
+
+
+def stored_revision(path: Path) -> str | None:
+    """The schema revision of a database file; None for a new or empty one."""
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+            if "alembic_version" not in tables:
+                if tables - {"sqlite_sequence"}:
+                    raise StoreError(f"{path.name} is not an SMM Desk database.")
+                return None
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(
+            f"The database {path} cannot be read ({exc}). It may be damaged; "
+            "copies made before each upgrade are in the profile's backups folder."
+        ) from exc
+    return row[0] if row else None
+
+
+def backup_database(path: Path, backup_dir: Path, label: str) -> Path:
+    """Copy a live database consistently (SQLite's backup API, WAL included)."""
+    backup_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = backup_dir / f"{path.stem}-{label}-{stamp}.sqlite3"
+    with sqlite3.connect(path) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    return target
+
+
+def migrate(path: Path, backup_dir: Path) -> str | None:
+    """Bring the database at ``path`` to the head revision.
+
+    Returns the path of the backup made before migrating, or None if nothing
+    was due or the database was new.
+    """
+    current = stored_revision(path)
+    if current == HEAD_REVISION:
+        return None
+    if current is not None and current not in KNOWN_REVISIONS:
+        raise NewerDatabaseError(
+            f"This profile was saved by a newer version of SMM Desk (schema {current}). "
+            "Install the newer version to open it, or choose another profile; "
+            "nothing was changed."
+        )
+    backup = None
+    if current is not None:
+        backup = str(backup_database(path, backup_dir, f"schema-{current}"))
+        log.info("backed up the database before migrating from %s: %s", current, backup)
+
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS_DIR))
+    engine = make_engine(path)
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    finally:
+        engine.dispose()
+    log.info("database migrated from %s to %s", current or "empty", HEAD_REVISION)
+    return backup
+
+
+class Store:
+    """The open database: one engine, short sessions per unit of work.
+
+    Each thread opens its own session (``with store.session() as s``); only
+    plain values or detached objects cross to the GUI thread.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.engine = make_engine(path)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self._sessions() as session:
+            yield session
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session that commits at the end of the block, or rolls back."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def check(self) -> None:
+        """Raise StoreError unless the database answers and is consistent."""
+        with self.engine.connect() as conn:
+            result = conn.exec_driver_sql("PRAGMA quick_check").scalar()
+        if result != "ok":
+            raise StoreError(f"The database failed its integrity check: {result}")
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(path: Path, backup_dir: Path) -> Store:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    migrate(path, backup_dir)
+    return Store(path)

@@ -1,0 +1,289 @@
+"""The ORM models: what SMM Desk remembers.
+
+The schema itself is owned by the Alembic migrations in ``migrations/``; these
+classes map onto it and a test checks the two agree. Times are stored as UTC
+(``UTCDateTime``); statuses and kinds as the string values in
+``smmdesk.core.vocabulary``. An account row holds only the *key* under which
+the vault keeps its secret, never the secret.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out; stored naive in UTC.
+
+    SQLite has no time zones; storing naive UTC keeps ORDER BY and range
+    queries correct, and converting on the way in means a local time can never
+    slip into the database unconverted.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; use an aware one")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Client(Base):
+    __tablename__ = "clients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    colour: Mapped[str] = mapped_column(String(9), default="#3d7eff")
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    country: Mapped[str] = mapped_column(String(2), default="")
+    # Working hours as minutes after midnight in the client's zone; days as
+    # "0,1,2,3,4" with Monday = 0. The reply clock only runs inside them.
+    work_start_minute: Mapped[int] = mapped_column(Integer, default=9 * 60)
+    work_end_minute: Mapped[int] = mapped_column(Integer, default=18 * 60)
+    work_days: Mapped[str] = mapped_column(String(20), default="0,1,2,3,4")
+    reply_target_hours: Mapped[float] = mapped_column(Float, default=6.0)
+    max_posts_per_day: Mapped[int] = mapped_column(Integer, default=3)
+    min_gap_minutes: Mapped[int] = mapped_column(Integer, default=120)
+    link_policy: Mapped[str] = mapped_column(String(20), default="free")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    accounts: Mapped[list[Account]] = relationship(back_populates="client")
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    handle: Mapped[str] = mapped_column(String(200))
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    remote_id: Mapped[str] = mapped_column(String(200), default="")
+    instance_url: Mapped[str] = mapped_column(String(300), default="")
+    vault_key: Mapped[str] = mapped_column(String(80), unique=True)
+    status: Mapped[str] = mapped_column(String(20), default="ok")
+    status_message: Mapped[str] = mapped_column(Text, default="")
+    inbox_cursor: Mapped[str | None] = mapped_column(Text, nullable=True)
+    last_synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    client: Mapped[Client] = relationship(back_populates="accounts")
+
+
+class Post(Base):
+    __tablename__ = "posts"
+    __table_args__ = (Index("ix_posts_scheduled_at", "scheduled_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    body: Mapped[str] = mapped_column(Text, default="")
+    content_type: Mapped[str] = mapped_column(String(20), default="text")
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    targets: Mapped[list[PostTarget]] = relationship(
+        back_populates="post", cascade="all, delete-orphan"
+    )
+    media: Mapped[list[PostMedia]] = relationship(
+        cascade="all, delete-orphan", order_by="PostMedia.position"
+    )
+
+
+class PostTarget(Base):
+    """One post on one account, with its own variant text and outcome."""
+
+    __tablename__ = "post_targets"
+    __table_args__ = (UniqueConstraint("post_id", "account_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    variant_body: Mapped[str | None] = mapped_column(Text, nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    remote_id: Mapped[str] = mapped_column(String(200), default="")
+    remote_url: Mapped[str] = mapped_column(String(500), default="")
+    error: Mapped[str] = mapped_column(Text, default="")
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Sent with the publish request where the network supports it, and used to
+    # look for an already-published post after a crash.
+    idempotency_key: Mapped[str] = mapped_column(String(64), default="")
+
+    post: Mapped[Post] = relationship(back_populates="targets")
+    account: Mapped[Account] = relationship()
+
+
+class PublishAttempt(Base):
+    """A row committed as ``sending`` before each publish request (invariant 2)."""
+
+    __tablename__ = "publish_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_id: Mapped[int] = mapped_column(
+        ForeignKey("post_targets.id", ondelete="CASCADE"), index=True
+    )
+    state: Mapped[str] = mapped_column(String(20), default="sending")
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    error: Mapped[str] = mapped_column(Text, default="")
+
+
+class Media(Base):
+    """An image stored once in the profile's media folder, by content hash."""
+
+    __tablename__ = "media"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    relative_path: Mapped[str] = mapped_column(String(300))
+    mime_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int] = mapped_column(Integer, default=0)
+    height: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PostMedia(Base):
+    __tablename__ = "post_media"
+
+    post_id: Mapped[int] = mapped_column(
+        ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True
+    )
+    media_id: Mapped[int] = mapped_column(ForeignKey("media.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    item: Mapped[Media] = relationship()
+
+
+class InboxItem(Base):
+    __tablename__ = "inbox_items"
+    __table_args__ = (
+        UniqueConstraint("account_id", "remote_id"),
+        Index("ix_inbox_items_created_at", "created_at"),
+        Index("ix_inbox_items_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    remote_id: Mapped[str] = mapped_column(String(200))
+    post_remote_id: Mapped[str] = mapped_column(String(200), default="")
+    parent_remote_id: Mapped[str] = mapped_column(String(200), default="")
+    author_id: Mapped[str] = mapped_column(String(200), default="")
+    author_name: Mapped[str] = mapped_column(String(200), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    category: Mapped[str] = mapped_column(String(20), default="unsorted")
+    status: Mapped[str] = mapped_column(String(20), default="new")
+    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    account: Mapped[Account] = relationship()
+
+
+class Reply(Base):
+    __tablename__ = "replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("inbox_items.id"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    remote_id: Mapped[str] = mapped_column(String(200), default="")
+    error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class SavedReply(Base):
+    __tablename__ = "saved_replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"), nullable=True)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(20), default="other")
+
+
+class IdeaSource(Base):
+    __tablename__ = "idea_sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str] = mapped_column(String(500))
+    last_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    error: Mapped[str] = mapped_column(Text, default="")
+
+
+class Idea(Base):
+    __tablename__ = "ideas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("idea_sources.id"), nullable=True)
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text, default="")
+    link: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id"), nullable=True)
+
+
+class AccountMetric(Base):
+    __tablename__ = "account_metrics"
+    __table_args__ = (Index("ix_account_metrics_account_time", "account_id", "measured_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    measured_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    followers: Mapped[int] = mapped_column(Integer)
+    following: Mapped[int] = mapped_column(Integer, default=0)
+    posts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PostMetric(Base):
+    __tablename__ = "post_metrics"
+    __table_args__ = (Index("ix_post_metrics_target_time", "target_id", "measured_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("post_targets.id", ondelete="CASCADE"))
+    measured_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    likes: Mapped[int] = mapped_column(Integer, default=0)
+    reposts: Mapped[int] = mapped_column(Integer, default=0)
+    replies: Mapped[int] = mapped_column(Integer, default=0)
+    views: Mapped[int | None] = mapped_column(Integer, nullable=True)
