@@ -24,7 +24,6 @@ from pathlib import Path
 from smmdesk.core.vocabulary import InboxKind as InboxKind  # re-exported for connectors
 
 
-
 class TextCounting(enum.StrEnum):
     """How a network counts the length of a post."""
 
@@ -172,6 +171,10 @@ class TransientError(ConnectorError):
     retryable = True
 
 
+class NetworkUnreachable(TransientError):
+    """No connection could be made at all: the app is probably offline."""
+
+
 class PermanentError(ConnectorError):
     """The network refused the request for good (too long, bad media...)."""
 
@@ -193,6 +196,9 @@ class Connector(ABC):
     #: Name shown to the user.
     display_name: str = ""
     capabilities: Capabilities
+    #: True for a network that lives on this computer (the sandbox): its jobs
+    #: run while offline.
+    local_only: bool = False
     credential_fields: tuple[CredentialField, ...] = ()
 
     def __init__(self, config: ConnectorConfig) -> None:

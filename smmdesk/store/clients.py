@@ -1,0 +1,79 @@
+"""Creating, editing and archiving clients and accounts.
+
+Archiving sets ``archived_at`` and nothing else: posts, inbox items, replies
+and metrics stay, so reports about the past remain complete.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from smmdesk.core.client_rules import ClientSettings, format_work_days, parse_work_days
+from smmdesk.store.models import Account, Client
+
+
+def load_settings(session: Session, client_id: int) -> ClientSettings:
+    client = session.get(Client, client_id)
+    if client is None:
+        raise KeyError(client_id)
+    return ClientSettings(
+        name=client.name,
+        colour=client.colour,
+        timezone=client.timezone,
+        country=client.country,
+        work_start_minute=client.work_start_minute,
+        work_end_minute=client.work_end_minute,
+        work_days=parse_work_days(client.work_days),
+        reply_target_hours=client.reply_target_hours,
+        max_posts_per_day=client.max_posts_per_day,
+        min_gap_minutes=client.min_gap_minutes,
+        link_policy=client.link_policy,
+        notes=client.notes,
+    )
+
+
+def save_client(session: Session, settings: ClientSettings, client_id: int | None = None) -> int:
+    client = Client() if client_id is None else session.get(Client, client_id)
+    if client is None:
+        raise KeyError(client_id)
+    client.name = settings.name.strip()
+    client.colour = settings.colour
+    client.timezone = settings.timezone
+    client.country = settings.country
+    client.work_start_minute = settings.work_start_minute
+    client.work_end_minute = settings.work_end_minute
+    client.work_days = format_work_days(settings.work_days)
+    client.reply_target_hours = settings.reply_target_hours
+    client.max_posts_per_day = settings.max_posts_per_day
+    client.min_gap_minutes = settings.min_gap_minutes
+    client.link_policy = settings.link_policy
+    client.notes = settings.notes
+    session.add(client)
+    session.flush()
+    return client.id
+
+
+def set_client_archived(session: Session, client_id: int, archived: bool) -> None:
+    client = session.get(Client, client_id)
+    if client is None:
+        raise KeyError(client_id)
+    client.archived_at = datetime.now(UTC) if archived else None
+
+
+def set_account_archived(session: Session, account_id: int, archived: bool) -> None:
+    account = session.get(Account, account_id)
+    if account is None:
+        raise KeyError(account_id)
+    account.archived_at = datetime.now(UTC) if archived else None
+
+
+def is_client_archived(session: Session, client_id: int) -> bool:
+    client = session.get(Client, client_id)
+    return client is not None and client.archived_at is not None
+
+
+def count_clients(session: Session) -> int:
+    return session.scalar(select(func.count(Client.id))) or 0

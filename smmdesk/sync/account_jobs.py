@@ -1,0 +1,243 @@
+"""Jobs that connect and sync accounts: where connectors meet the store.
+
+Each job opens its own short database sessions inside its worker thread and
+returns a small frozen result; the GUI re-reads what changed. Connector
+errors are written to the account's status (so the sidebar can say "needs
+re-auth" or "rate limited, retrying at 14:05") and then re-raised, so the job
+ends as a failure the status bar can count.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from smmdesk.core.vocabulary import AccountStatus, TargetStatus
+from smmdesk.logs import redact
+from smmdesk.platforms.base import (
+    AccountIdentity,
+    AuthError,
+    Connector,
+    ConnectorError,
+    RateLimited,
+)
+from smmdesk.store import inbox_search
+from smmdesk.store.database import Store
+from smmdesk.store.models import Account, AccountMetric, InboxItem, PostMetric, PostTarget
+from smmdesk.sync.connectors import ConnectorFactory
+from smmdesk.sync.jobs import Job, JobContext
+from smmdesk.vault import Vault
+
+log = logging.getLogger(__name__)
+
+#: Post metrics are refreshed for posts published within this window.
+POST_METRICS_WINDOW = timedelta(days=30)
+
+
+def record_account_error(store: Store, account_id: int, exc: ConnectorError) -> None:
+    """Put a connector error on the account, in words the user can act on."""
+    if isinstance(exc, AuthError):
+        status, message = AccountStatus.NEEDS_REAUTH, f"Reconnect this account: {exc}"
+    elif isinstance(exc, RateLimited):
+        at = datetime.now().astimezone() + timedelta(seconds=exc.retry_after)
+        status, message = AccountStatus.ERROR, f"Rate limited; retrying after {at:%H:%M}"
+    else:
+        status, message = AccountStatus.ERROR, str(exc)
+    with store.transaction() as session:
+        account = session.get(Account, account_id)
+        if account is not None:
+            account.status = status
+            account.status_message = redact(message)[:500]
+
+
+@dataclass(frozen=True)
+class ConnectedAccount:
+    account_id: int
+    identity: AccountIdentity
+
+
+class ConnectAccountJob(Job[ConnectedAccount]):
+    """Validate a credential, keep it in the vault, and add the account."""
+
+    title = "Connecting account"
+
+    def __init__(
+        self,
+        store: Store,
+        vault: Vault,
+        factory: ConnectorFactory,
+        client_id: int,
+        platform: str,
+        secret: Mapping[str, str],
+        instance_url: str = "",
+    ) -> None:
+        self.store, self.vault, self.factory = store, vault, factory
+        self.client_id, self.platform = client_id, platform
+        self.secret = dict(secret)
+        self.instance_url = instance_url
+        self.needs_network = not factory.is_local(platform)
+
+    def run(self, ctx: JobContext) -> ConnectedAccount:
+        status = self.vault.status()
+        if not status.available:
+            from smmdesk.vault import VaultUnavailable
+
+            raise VaultUnavailable(status.message)
+        connector = self.factory.build(
+            self.platform, self.secret, instance_url=self.instance_url
+        )
+        identity = connector.validate()
+        ctx.check_cancelled()
+        key = Vault.new_key()
+        self.vault.put(key, self.secret)
+        try:
+            with self.store.transaction() as session:
+                account = Account(
+                    client_id=self.client_id,
+                    platform=self.platform,
+                    handle=identity.handle,
+                    display_name=identity.display_name,
+                    remote_id=identity.remote_id,
+                    instance_url=self.instance_url,
+                    vault_key=key,
+                    status=AccountStatus.OK,
+                )
+                session.add(account)
+                session.flush()
+                account_id = account.id
+        except Exception:
+            self.vault.delete(key)  # no orphaned secret for an account never saved
+            raise
+        log.info("connected %s account %s", self.platform, identity.handle)
+        return ConnectedAccount(account_id, identity)
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    account_id: int
+    new_items: int
+    followers: int | None
+
+
+class SyncAccountJob(Job[SyncResult]):
+    """Fetch new inbox items and fresh metrics for one account."""
+
+    def __init__(self, store: Store, factory: ConnectorFactory, account_id: int) -> None:
+        self.store, self.factory, self.account_id = store, factory, account_id
+        self.serial_key = ("account", account_id)
+        with store.session() as session:
+            account = session.get(Account, account_id)
+            if account is None:
+                raise ValueError(f"no account {account_id}")
+            self.title = f"Syncing {account.handle}"
+            self.needs_network = not factory.is_local(account.platform)
+
+    def run(self, ctx: JobContext) -> SyncResult:
+        with self.store.session() as session:
+            account = session.get(Account, self.account_id)
+            assert account is not None
+            session.expunge(account)
+        connector = self.factory.for_account(account)
+        try:
+            new_items = self._sync_inbox(ctx, connector, account.inbox_cursor)
+            ctx.check_cancelled()
+            followers = self._sync_metrics(connector)
+        except ConnectorError as exc:
+            record_account_error(self.store, self.account_id, exc)
+            raise
+        with self.store.transaction() as session:
+            stored = session.get(Account, self.account_id)
+            if stored is not None:
+                stored.status = AccountStatus.OK
+                stored.status_message = ""
+                stored.last_synced_at = datetime.now(UTC)
+        return SyncResult(self.account_id, new_items, followers)
+
+    def _sync_inbox(self, ctx: JobContext, connector: Connector, cursor: str | None) -> int:
+        added = 0
+        for page_number in range(1, 1000):
+            ctx.check_cancelled()
+            page = connector.fetch_inbox(cursor)
+            if not page.items:
+                break
+            with self.store.transaction() as session:
+                remote_ids = [item.remote_id for item in page.items]
+                known = set(
+                    session.scalars(
+                        select(InboxItem.remote_id).where(
+                            InboxItem.account_id == self.account_id,
+                            InboxItem.remote_id.in_(remote_ids),
+                        )
+                    )
+                )
+                for item in page.items:
+                    if item.remote_id in known:
+                        continue
+                    known.add(item.remote_id)
+                    session.add(
+                        InboxItem(
+                            account_id=self.account_id,
+                            kind=item.kind,
+                            remote_id=item.remote_id,
+                            post_remote_id=item.post_remote_id,
+                            parent_remote_id=item.parent_remote_id,
+                            author_id=item.author_id,
+                            author_name=item.author_name,
+                            body=item.text,
+                            url=item.url,
+                            created_at=item.created_at,
+                        )
+                    )
+                    added += 1
+                account = session.get(Account, self.account_id)
+                assert account is not None
+                account.inbox_cursor = page.cursor
+                session.flush()
+                inbox_search.index_new_items(session)
+            cursor = page.cursor
+            ctx.progress(page_number, 0, f"{added} new items")
+        return added
+
+    def _sync_metrics(self, connector: Connector) -> int:
+        stats = connector.fetch_account_stats()
+        now = datetime.now(UTC)
+        since = now - POST_METRICS_WINDOW
+        with self.store.session() as session:
+            targets = dict(
+                session.execute(
+                    select(PostTarget.remote_id, PostTarget.id).where(
+                        PostTarget.account_id == self.account_id,
+                        PostTarget.status == TargetStatus.PUBLISHED,
+                        PostTarget.published_at >= since,
+                        PostTarget.remote_id != "",
+                    )
+                ).tuples()
+            )
+        post_stats = connector.fetch_post_stats(list(targets)) if targets else {}
+        with self.store.transaction() as session:
+            session.add(
+                AccountMetric(
+                    account_id=self.account_id,
+                    measured_at=stats.measured_at or now,
+                    followers=stats.followers,
+                    following=stats.following,
+                    posts=stats.posts,
+                )
+            )
+            for remote_id, values in post_stats.items():
+                if remote_id in targets:
+                    session.add(
+                        PostMetric(
+                            target_id=targets[remote_id],
+                            measured_at=now,
+                            likes=values.likes,
+                            reposts=values.reposts,
+                            replies=values.replies,
+                            views=values.views,
+                        )
+                    )
+        return stats.followers

@@ -1,0 +1,98 @@
+"""The Inbox tab: every comment, mention and message, newest first."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from smmdesk.core.clock import to_local
+from smmdesk.core.vocabulary import InboxKind
+from smmdesk.store.database import Store
+from smmdesk.ui.inbox.inbox_model import InboxTableModel
+
+
+class InboxTab(QWidget):
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.client_id: int | None = None
+        self.model = InboxTableModel(store)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate((110, 150, 80, 150, 0, 80)):
+            if width:
+                self.table.setColumnWidth(column, width)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().currentRowChanged.connect(self._show_item)
+
+        self.count_label = QLabel()
+        self.count_label.setObjectName("ViewHint")
+        self.heading = QLabel("Select an item to read it")
+        self.heading.setObjectName("CardTitle")
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
+        self.meta = QLabel()
+        self.meta.setObjectName("ViewHint")
+        self.meta.setTextFormat(Qt.TextFormat.PlainText)
+        # Network text is shown as plain text only (invariant 5).
+        self.body = QPlainTextEdit()
+        self.body.setReadOnly(True)
+
+        detail = QWidget()
+        detail_layout = QVBoxLayout(detail)
+        detail_layout.addWidget(self.heading)
+        detail_layout.addWidget(self.meta)
+        detail_layout.addWidget(self.body, 1)
+
+        list_side = QWidget()
+        list_layout = QVBoxLayout(list_side)
+        list_layout.setContentsMargins(0, 0, 0, 0)
+        list_layout.addWidget(self.count_label)
+        list_layout.addWidget(self.table, 1)
+
+        splitter = QSplitter()
+        splitter.addWidget(list_side)
+        splitter.addWidget(detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 12)
+        layout.addWidget(splitter)
+        self.reload()
+
+    def set_client(self, client_id: int | None) -> None:
+        self.client_id = client_id
+        self.reload()
+
+    def reload(self) -> None:
+        self.model.reload(self.client_id)
+        count = self.model.rowCount()
+        self.count_label.setText(f"{count:,} items" if count else "No inbox items yet")
+        self.heading.setText("Select an item to read it")
+        self.meta.clear()
+        self.body.clear()
+
+    def _show_item(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        item = self.model.row_at(current.row()) if current.isValid() else None
+        if item is None:
+            return
+        self.heading.setText(f"{item.author_name} · {InboxKind(item.kind).label}")
+        local = to_local(item.created_at, item.timezone)
+        self.meta.setText(f"to {item.handle} · {local:%A %d %B %Y, %H:%M} ({item.timezone})")
+        self.body.setPlainText(item.body)

@@ -1,0 +1,261 @@
+"""The main window: client sidebar, the three tabs, menus and the status bar.
+
+Holds layout and wiring only. The Inbox and Analytics tabs are built the
+first time they are shown, so start-up pays only for the Calendar.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from smmdesk import APP_NAME, __version__
+from smmdesk.store.database import Store
+from smmdesk.store.queries import count_accounts, list_clients
+from smmdesk.sync.coordinator import SyncCoordinator
+from smmdesk.ui.calendar.calendar_tab import CalendarTab
+from smmdesk.ui.client_sidebar import ClientSidebar
+from smmdesk.ui.status_bar import SyncStatusBar
+from smmdesk.ui.theme import app_icon
+from smmdesk.ui.welcome import WelcomePage
+from smmdesk.vault import Vault
+
+
+class LazyTab(QWidget):
+    """A tab whose content is built on first show."""
+
+    def __init__(self, build: Callable[[], QWidget]) -> None:
+        super().__init__()
+        self._build = build
+        self.content: QWidget | None = None
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+
+    def ensure(self) -> QWidget:
+        if self.content is None:
+            self.content = self._build()
+            self._layout.addWidget(self.content)
+        return self.content
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        self.ensure()
+        super().showEvent(event)
+
+
+class MainWindow(QMainWindow):
+    demo_requested = Signal()
+
+    def __init__(
+        self,
+        store: Store,
+        vault: Vault,
+        coordinator: SyncCoordinator,
+        profile_label: str = "",
+        offer_demo: bool = True,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.vault = vault
+        self.coordinator = coordinator
+        title = APP_NAME + (f" — {profile_label}" if profile_label else "")
+        self.setWindowTitle(title)
+        self.setWindowIcon(app_icon())
+        self.resize(1280, 820)
+
+        self.sidebar = ClientSidebar()
+        self.calendar = CalendarTab(store)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(False)
+        self.tabs.addTab(self.calendar, "Calendar")
+        from smmdesk.ui.inbox.inbox_tab import InboxTab
+
+        self.inbox_tab = LazyTab(lambda: InboxTab(store))
+        self.analytics_tab = LazyTab(self._build_analytics)
+        self.tabs.addTab(self.inbox_tab, "Inbox")
+        self.tabs.addTab(self.analytics_tab, "Analytics")
+
+        workspace = QSplitter()
+        workspace.addWidget(self.sidebar)
+        workspace.addWidget(self.tabs)
+        workspace.setStretchFactor(1, 1)
+        workspace.setChildrenCollapsible(False)
+        workspace.setSizes([220, 1060])
+
+        self.welcome = WelcomePage(demo_available=offer_demo)
+        self.welcome.demo_requested.connect(self.demo_requested)
+        self.welcome.add_client_requested.connect(self.new_client)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.welcome)
+        self.pages.addWidget(workspace)
+        self.setCentralWidget(self.pages)
+
+        self.status = SyncStatusBar()
+        self.setStatusBar(self.status)
+        coordinator.status_changed.connect(self.status.show_status)
+        coordinator.engine.progress.connect(self.status.show_progress)
+        coordinator.inbox_changed.connect(self._on_inbox_changed)
+        coordinator.metrics_changed.connect(self._on_metrics_changed)
+        coordinator.accounts_changed.connect(self.refresh_clients)
+        coordinator.posts_changed.connect(self.calendar.reload)
+        self.sidebar.client_selected.connect(self._on_client_selected)
+        self.sidebar.add_client_requested.connect(self.new_client)
+        self._build_menus(offer_demo)
+        self.refresh_clients()
+        self.status.show_status(coordinator.status())
+
+    # --- structure --------------------------------------------------------------
+
+    def _build_analytics(self) -> QWidget:
+        from smmdesk.ui.analytics.analytics_tab import AnalyticsTab
+
+        tab = AnalyticsTab(self.store)
+        tab.set_client(self.sidebar.current_client())
+        return tab
+
+    def _action(
+        self, menu, text: str, slot: Callable[[], object], shortcut: QKeySequence | str = ""
+    ) -> QAction:  # type: ignore[no-untyped-def]
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self, offer_demo: bool) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self._action(file_menu, "&New client…", self.new_client, "Ctrl+Shift+N")
+        self._action(file_menu, "&Client settings…", self.edit_client, "Ctrl+,")
+        self._action(file_menu, "Connect &account…", self.connect_account, "Ctrl+Shift+A")
+        file_menu.addSeparator()
+        if offer_demo:
+            self._action(file_menu, "Open the &demo", self.demo_requested.emit)
+            file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        view_menu = bar.addMenu("&View")
+        for number, name in enumerate(("Calendar", "Inbox", "Analytics")):
+            self._action(
+                view_menu,
+                f"&{name}",
+                lambda n=number: self.show_tab(n),  # type: ignore[misc]
+                f"Ctrl+{number + 1}",
+            )
+
+        sync_menu = bar.addMenu("&Sync")
+        self._action(sync_menu, "Sync &now", self.coordinator.sync_all, "F5")
+        self._action(sync_menu, "&Publish due posts", self.coordinator.publish_due)
+
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, f"&About {APP_NAME}", self._about)
+
+    def show_tab(self, number: int) -> None:
+        if self.pages.currentIndex() == 1:
+            self.tabs.setCurrentIndex(number)
+
+    # --- data ---------------------------------------------------------------------
+
+    def refresh_clients(self) -> None:
+        with self.store.session() as session:
+            clients = list_clients(session)
+            has_accounts = count_accounts(session) > 0
+        self.sidebar.set_clients(clients)
+        self.pages.setCurrentIndex(1 if clients or has_accounts else 0)
+
+    def _on_client_selected(self, client_id: int | None) -> None:
+        self.calendar.set_client(client_id)
+        for lazy in (self.inbox_tab, self.analytics_tab):
+            if lazy.content is not None:
+                lazy.content.set_client(client_id)  # type: ignore[attr-defined]
+
+    def _on_inbox_changed(self, _account_id: int) -> None:
+        if self.inbox_tab.content is not None:
+            self.inbox_tab.content.reload()  # type: ignore[attr-defined]
+
+    def _on_metrics_changed(self, _account_id: int) -> None:
+        if self.analytics_tab.content is not None:
+            self.analytics_tab.content.reload()  # type: ignore[attr-defined]
+
+    # --- dialogs ------------------------------------------------------------------
+
+    def new_client(self) -> None:
+        self._open_client_dialog(None)
+
+    def edit_client(self) -> None:
+        client_id = self.sidebar.current_client()
+        if client_id is None:
+            QMessageBox.information(
+                self, "Client settings", "Select a client in the sidebar first."
+            )
+            return
+        self._open_client_dialog(client_id)
+
+    def connect_account(self) -> None:
+        client_id = self.sidebar.current_client()
+        if client_id is None:
+            QMessageBox.information(
+                self, "Connect an account", "Select the client the account belongs to first."
+            )
+            return
+        self._open_connect_dialog(client_id, None)
+
+    def _open_client_dialog(self, client_id: int | None) -> None:
+        from smmdesk.ui.clients.client_dialog import ClientDialog
+
+        dialog = ClientDialog(self.store, client_id, self)
+        dialog.changed.connect(self.refresh_clients)
+        dialog.connect_requested.connect(lambda cid: self._open_connect_dialog(cid, dialog))
+        if dialog.exec() and client_id is None and dialog.client_id is not None:
+            self.refresh_clients()
+            self.sidebar.list.setCurrentIndex(
+                self.sidebar.model.index(self.sidebar.model.row_of(dialog.client_id))
+            )
+            answer = QMessageBox.question(
+                self,
+                "Connect an account",
+                "Client added. Connect one of its accounts now?",
+            )
+            if answer == QMessageBox.StandardButton.Yes:
+                self._open_connect_dialog(dialog.client_id, None)
+
+    def _open_connect_dialog(self, client_id: int, owner) -> None:  # type: ignore[no-untyped-def]
+        from smmdesk.ui.clients.account_dialog import ConnectAccountDialog
+
+        dialog = ConnectAccountDialog(self.coordinator, self.vault, client_id, owner or self)
+        dialog.connected.connect(self._on_account_connected)
+        if owner is not None:
+            dialog.connected.connect(lambda _id: owner.refresh_accounts())
+        dialog.exec()
+
+    def _on_account_connected(self, account_id: int) -> None:
+        self.refresh_clients()
+        self.coordinator.sync_account(account_id)
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            f"About {APP_NAME}",
+            f"{APP_NAME} {__version__}\n\nPlan, publish, answer and report for all your "
+            "client brands, offline-first. Credentials stay in your system keyring.",
+        )
+
+    # --- closing --------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.coordinator.stop(timeout_ms=3000)
+        super().closeEvent(event)
+
+
+__all__ = ["MainWindow", "Qt"]

@@ -1,0 +1,76 @@
+"""The status bar: sync state in words, and a progress bar for long work.
+
+The progress bar appears only when work has been running for more than half
+a second, so quick syncs do not make the window flicker.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
+
+from smmdesk.sync.coordinator import SyncStatus
+
+
+def describe(status: SyncStatus) -> str:
+    if not status.online:
+        text = "Offline: your changes are saved here and go out when the network is back"
+        if status.waiting:
+            text += f" ({status.waiting} waiting)"
+        return text
+    if status.running:
+        titles = status.current_titles
+        if len(titles) == 1:
+            return f"{titles[0]}…"
+        syncing = sum(t.startswith("Syncing") for t in titles)
+        if syncing == len(titles):
+            return f"Syncing {syncing} accounts…"
+        return f"Working on {len(titles)} tasks…"
+    if status.last_sync is not None:
+        return f"Up to date · last sync {status.last_sync.astimezone():%H:%M}"
+    return "Idle"
+
+
+class SyncStatusBar(QStatusBar):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setSizeGripEnabled(True)
+        self.state_label = QLabel("Idle")
+        self.state_label.setObjectName("SyncState")
+        self.error_label = QLabel()
+        self.error_label.setObjectName("ErrorText")
+        self.error_label.hide()
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(160)
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        self.addWidget(self.state_label, 1)
+        self.addPermanentWidget(self.error_label)
+        self.addPermanentWidget(self.progress)
+        self._show_progress = QTimer(self)
+        self._show_progress.setSingleShot(True)
+        self._show_progress.setInterval(500)
+        self._show_progress.timeout.connect(self.progress.show)
+
+    def show_status(self, status: SyncStatus) -> None:
+        self.state_label.setText(describe(status))
+        if status.accounts_with_errors:
+            n = status.accounts_with_errors
+            self.error_label.setText(f"{n} account{'s' if n > 1 else ''} need attention")
+            self.error_label.show()
+        else:
+            self.error_label.hide()
+        if status.running:
+            if not self.progress.isVisible() and not self._show_progress.isActive():
+                self.progress.setRange(0, 0)  # busy until a job reports numbers
+                self._show_progress.start()
+        else:
+            self._show_progress.stop()
+            self.progress.hide()
+
+    def show_progress(self, job_id: int, done: int, total: int, text: str) -> None:
+        if total > 0:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+        if text:
+            self.progress.setToolTip(text)
