@@ -185,7 +185,7 @@ class SandboxConnector(Connector):
     #: Most items one ``fetch_inbox`` call returns.
     page_size: int = 200
     #: How far back ``fetch_inbox(None)`` looks.
-    inbox_window = timedelta(days=14)
+    inbox_window = timedelta(days=30)  # what a first sync fetches
 
     def __init__(
         self, config: ConnectorConfig, clock: Callable[[], datetime] | None = None

@@ -207,16 +207,15 @@ class SyncAccountJob(Job[SyncResult]):
         now = datetime.now(UTC)
         since = now - POST_METRICS_WINDOW
         with self.store.session() as session:
-            targets = dict(
-                session.execute(
-                    select(PostTarget.remote_id, PostTarget.id).where(
-                        PostTarget.account_id == self.account_id,
-                        PostTarget.status == TargetStatus.PUBLISHED,
-                        PostTarget.published_at >= since,
-                        PostTarget.remote_id != "",
-                    )
-                ).tuples()
+            rows = session.execute(
+                select(PostTarget.remote_id, PostTarget.id).where(
+                    PostTarget.account_id == self.account_id,
+                    PostTarget.status == TargetStatus.PUBLISHED,
+                    PostTarget.published_at >= since,
+                    PostTarget.remote_id != "",
+                )
             )
+            targets = {remote_id: target_id for remote_id, target_id in rows}
         post_stats = connector.fetch_post_stats(list(targets)) if targets else {}
         with self.store.transaction() as session:
             session.add(

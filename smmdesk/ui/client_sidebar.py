@@ -88,7 +88,7 @@ class ClientSidebar(QWidget):
         self.list.selectionModel().currentChanged.connect(self._on_current)
         title = QLabel("CLIENTS")
         title.setObjectName("SidebarTitle")
-        add = QPushButton("＋ New client")
+        add = QPushButton("+ New client")
         add.setToolTip("Add a client brand (Ctrl+Shift+N)")
         add.clicked.connect(self.add_client_requested)
         layout = QVBoxLayout(self)

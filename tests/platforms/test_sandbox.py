@@ -405,12 +405,13 @@ def test_paging_never_duplicates_and_ends(sandbox: SandboxConnector, clock: Cloc
     assert keys == sorted(keys)
 
 
-def test_first_fetch_covers_the_last_fourteen_days(sandbox: SandboxConnector, clock: Clock) -> None:
-    sandbox.record_post("Long ago?", clock.now - timedelta(days=30))
+def test_first_fetch_covers_the_inbox_window_only(sandbox: SandboxConnector, clock: Clock) -> None:
+    window = SandboxConnector.inbox_window
+    sandbox.record_post("Long ago?", clock.now - window - timedelta(days=10))
     sandbox.record_post("Recently?", clock.now - timedelta(days=3))
     items = drain(sandbox)[0]
     assert items
-    assert all(i.created_at > clock.now - timedelta(days=14) for i in items)
+    assert all(i.created_at > clock.now - window for i in items)
 
 
 def test_a_page_holds_at_most_200_items(sandbox: SandboxConnector, clock: Clock) -> None:

@@ -36,7 +36,7 @@ class InboxTab(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(26)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((110, 150, 80, 150, 0, 80)):
+        for column, width in enumerate((100, 140, 78, 140, 0, 70)):
             if width:
                 self.table.setColumnWidth(column, width)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
@@ -71,6 +71,7 @@ class InboxTab(QWidget):
         splitter.addWidget(detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setSizes([720, 380])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 12)
         layout.addWidget(splitter)

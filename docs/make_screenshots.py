@@ -1,0 +1,90 @@
+"""Regenerate the screenshots in docs/ from a fresh demo profile.
+
+Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python docs/make_screenshots.py``.
+It uses a throwaway data folder, so it never touches a real profile.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+scratch = Path(tempfile.mkdtemp(prefix="smmdesk-shots-"))
+os.environ["XDG_DATA_HOME"] = str(scratch / "data")
+os.environ["XDG_STATE_HOME"] = str(scratch / "state")
+
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from smmdesk.demo import ensure_demo  # noqa: E402
+from smmdesk.memory_keyring import MemoryKeyring  # noqa: E402
+from smmdesk.paths import custom_profile, demo_profile  # noqa: E402
+from smmdesk.store.database import open_store  # noqa: E402
+from smmdesk.sync.connectors import ConnectorFactory  # noqa: E402
+from smmdesk.sync.coordinator import SyncCoordinator  # noqa: E402
+from smmdesk.ui.main_window import MainWindow  # noqa: E402
+from smmdesk.ui.theme import style_sheet  # noqa: E402
+from smmdesk.vault import Vault  # noqa: E402
+
+OUT = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parent
+
+
+def settle(app: QApplication) -> None:
+    for _ in range(5):
+        app.processEvents()
+
+
+def build(paths, demo: bool) -> MainWindow:  # type: ignore[no-untyped-def]
+    paths.ensure()
+    store = open_store(paths.database, paths.backups)
+    vault = Vault(MemoryKeyring())
+    factory = ConnectorFactory(paths, vault, sandbox_seed="demo")
+    if demo:
+        ensure_demo(store, vault, factory)
+    window = MainWindow(store, vault, SyncCoordinator(store, factory), "Demo" if demo else "")
+    window.resize(1360, 860)
+    return window
+
+
+def main() -> None:
+    app = QApplication([])
+    app.setStyleSheet(style_sheet())
+    empty = build(custom_profile(scratch / "empty"), demo=False)
+    empty.show()
+    settle(app)
+    empty.grab().save(str(OUT / "welcome.png"))
+    empty.close()
+
+    window = build(demo_profile(), demo=True)
+    window.show()
+    settle(app)
+    window.sidebar.list.setCurrentIndex(window.sidebar.model.index(0))
+    for number, name in enumerate(("calendar", "inbox", "analytics")):
+        window.tabs.setCurrentIndex(number)
+        settle(app)
+        if name == "inbox":
+            table = window.inbox_tab.content.table  # type: ignore[union-attr]
+            table.selectRow(2)
+            settle(app)
+        window.grab().save(str(OUT / f"{name}.png"))
+
+    from smmdesk.ui.clients.account_dialog import ConnectAccountDialog
+    from smmdesk.ui.clients.client_dialog import ClientDialog
+
+    client_id = window.sidebar.model._rows[0].id
+    dialog = ClientDialog(window.store, client_id, window)
+    dialog.show()
+    settle(app)
+    dialog.grab().save(str(OUT / "client-dialog.png"))
+    dialog.close()
+    connect = ConnectAccountDialog(window.coordinator, window.vault, client_id, window)
+    connect.show()
+    settle(app)
+    connect.grab().save(str(OUT / "account-dialog.png"))
+    print(f"screenshots written to {OUT}")
+
+
+if __name__ == "__main__":
+    main()
