@@ -47,9 +47,7 @@ def validate(settings: ClientSettings) -> list[str]:
     if not HEX_COLOUR.match(settings.colour):
         problems.append("Pick a colour for the client.")
     if not is_valid_zone(settings.timezone):
-        problems.append(
-            f"“{settings.timezone}” is not a time zone; choose one like Europe/Riga."
-        )
+        problems.append(f"“{settings.timezone}” is not a time zone; choose one like Europe/Riga.")
     if settings.country and not re.fullmatch(r"[A-Z]{2}", settings.country):
         problems.append("Country is a two-letter code such as LV, ET or UA.")
     if not 0 <= settings.work_start_minute < settings.work_end_minute <= 24 * 60:

@@ -160,12 +160,6 @@ def posts_between(
     ]
 
 
-def _inbox_filter(client_id: int | None):  # type: ignore[no-untyped-def]
-    if client_id is None:
-        return ()
-    return (Account.client_id == client_id,)
-
-
 def inbox_count(session: Session, client_id: int | None = None) -> int:
     stmt = select(func.count(InboxItem.id))
     if client_id is not None:
@@ -195,11 +189,12 @@ def inbox_page(
         )
         .join(Account, Account.id == InboxItem.account_id)
         .join(Client, Client.id == Account.client_id)
-        .where(*_inbox_filter(client_id))
         .order_by(InboxItem.created_at.desc(), InboxItem.id.desc())
         .offset(offset)
         .limit(limit)
     )
+    if client_id is not None:
+        stmt = stmt.where(Account.client_id == client_id)
     return [InboxRow(*row) for row in session.execute(stmt)]
 
 

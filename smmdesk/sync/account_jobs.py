@@ -87,9 +87,7 @@ class ConnectAccountJob(Job[ConnectedAccount]):
             from smmdesk.vault import VaultUnavailable
 
             raise VaultUnavailable(status.message)
-        connector = self.factory.build(
-            self.platform, self.secret, instance_url=self.instance_url
-        )
+        connector = self.factory.build(self.platform, self.secret, instance_url=self.instance_url)
         identity = connector.validate()
         ctx.check_cancelled()
         key = Vault.new_key()

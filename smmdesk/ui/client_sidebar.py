@@ -45,7 +45,9 @@ class ClientListModel(QAbstractListModel):
             return None
         row = self._rows[index.row() - 1]
         if role == Qt.ItemDataRole.DisplayRole:
-            suffix = f"  ⚠ {row.accounts_needing_attention}" if row.accounts_needing_attention else ""
+            suffix = (
+                f"  ⚠ {row.accounts_needing_attention}" if row.accounts_needing_attention else ""
+            )
             return f"{row.name}{suffix}"
         if role == Qt.ItemDataRole.DecorationRole:
             return colour_dot(row.colour)

@@ -129,7 +129,7 @@ class MainWindow(QMainWindow):
         action = QAction(text, self)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
+        action.triggered.connect(lambda _checked=False: slot())  # drop the "checked" argument
         menu.addAction(action)
         return action
 
@@ -150,7 +150,7 @@ class MainWindow(QMainWindow):
             self._action(
                 view_menu,
                 f"&{name}",
-                lambda n=number: self.show_tab(n),  # type: ignore[misc]
+                lambda n=number: self.show_tab(n),
                 f"Ctrl+{number + 1}",
             )
 

@@ -34,9 +34,7 @@ def connect(store, vault, factory, client_id, token="sandbox-practice", handle="
 
 def add_post(store, client_id, account_id, when, body="Cardamom latte is back ☕?"):
     with store.transaction() as session:
-        post = Post(
-            client_id=client_id, body=body, status=PostStatus.SCHEDULED, scheduled_at=when
-        )
+        post = Post(client_id=client_id, body=body, status=PostStatus.SCHEDULED, scheduled_at=when)
         post.targets.append(PostTarget(account_id=account_id))
         session.add(post)
         session.flush()

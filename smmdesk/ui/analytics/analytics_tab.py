@@ -94,9 +94,7 @@ class AnalyticsTab(QWidget):
             change = points[-1][1] - points[0][1]
             parts.append(f"{account.handle}: {points[-1][1]:,} ({change:+,})")
         if low is None or high is None:
-            self.summary.setText(
-                "No follower history yet: it is recorded each time accounts sync."
-            )
+            self.summary.setText("No follower history yet: it is recorded each time accounts sync.")
             self.chart.setTitle("")
             return
         pad = max(5, (high - low) // 10)

@@ -156,7 +156,9 @@ class DayDelegate(QStyledItemDelegate):
         room = max(0, (rect.bottom() - top - 2) // (self.CHIP_HEIGHT + 2))
         shown = posts if len(posts) <= room else posts[: max(0, room - 1)]
         for local, post in shown:
-            self._paint_chip(painter, QRect(rect.left() + 3, top, rect.width() - 6, 18), local, post)
+            self._paint_chip(
+                painter, QRect(rect.left() + 3, top, rect.width() - 6, 18), local, post
+            )
             top += self.CHIP_HEIGHT + 2
         hidden = len(posts) - len(shown)
         if hidden > 0:

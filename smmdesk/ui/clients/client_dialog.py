@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTime, Qt, Signal
+from PySide6.QtCore import Qt, QTime, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -277,4 +277,3 @@ class ClientDialog(QDialog):
                 set_account_archived(session, account_id, True)
             self.refresh_accounts()
             self.changed.emit()
-

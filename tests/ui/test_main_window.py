@@ -1,0 +1,122 @@
+"""The main window as a user meets it: welcome, tabs, sidebar, status bar."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from smmdesk.store.models import Account, InboxItem
+from smmdesk.sync.coordinator import SyncStatus
+from smmdesk.ui.status_bar import describe
+
+
+def test_an_empty_profile_shows_the_welcome_page(qtbot, window):
+    window.show()
+    assert window.pages.currentWidget() is window.welcome
+    assert window.welcome.demo_button.isVisible()
+    with qtbot.waitSignal(window.demo_requested):
+        qtbot.mouseClick(window.welcome.demo_button, Qt.MouseButton.LeftButton)
+
+
+def test_demo_data_fills_all_three_tabs(qtbot, demo_store, window):
+    window.refresh_clients()
+    window.show()
+    assert window.pages.currentIndex() == 1
+    assert window.sidebar.model.rowCount() == 3  # All clients + 2
+    month = window.calendar.grid.month_model
+    assert sum(len(month.posts_on(day)) for day in month._days) > 20
+    assert "posts" in window.calendar.summary.text()
+
+    window.tabs.setCurrentIndex(1)
+    inbox = window.inbox_tab.content
+    assert inbox is not None and inbox.model.rowCount() >= 200
+    inbox.table.selectRow(0)
+    assert inbox.body.toPlainText()
+
+    window.tabs.setCurrentIndex(2)
+    analytics = window.analytics_tab.content
+    assert analytics is not None
+    assert len(analytics.chart.series()) == 4
+    assert analytics.chart.series()[0].count() >= 30
+
+
+def test_choosing_a_client_narrows_every_tab(qtbot, demo_store, window):
+    window.refresh_clients()
+    window.show()
+    window.tabs.setCurrentIndex(1)
+    window.tabs.setCurrentIndex(2)
+    everything = window.inbox_tab.content.model.rowCount()
+    window.sidebar.list.setCurrentIndex(window.sidebar.model.index(1))
+    client_id = window.sidebar.current_client()
+    assert client_id is not None
+    month = window.calendar.grid.month_model
+    posts = [p for day in month._days for _, p in month.posts_on(day)]
+    assert posts and {p.client_id for p in posts} == {client_id}
+    assert 0 < window.inbox_tab.content.model.rowCount() < everything
+    assert len(window.analytics_tab.content.chart.series()) == 2
+
+
+def test_month_navigation(qtbot, demo_store, window):
+    window.refresh_clients()
+    start = window.calendar.title.text()
+    window.calendar.go(+1)
+    assert window.calendar.title.text() != start
+    window.calendar.go_today()
+    assert window.calendar.title.text() == start
+
+
+def test_network_text_is_shown_as_plain_text(qtbot, store, client_id, window):
+    raw = '<b>Bold?</b> <img src="http://example.invalid/x.png"> &amp; <a href="x">link</a>'
+    with store.transaction() as session:
+        account = Account(client_id=client_id, platform="sandbox", handle="@k", vault_key="k1")
+        session.add(account)
+        session.flush()
+        session.add(
+            InboxItem(
+                account_id=account.id,
+                kind="comment",
+                remote_id="r1",
+                author_name="<i>Mallory</i>",
+                body=raw,
+                created_at=datetime.now(UTC),
+            )
+        )
+    window.refresh_clients()
+    window.show()
+    window.tabs.setCurrentIndex(1)
+    inbox = window.inbox_tab.content
+    inbox.table.selectRow(0)
+    assert inbox.body.toPlainText() == raw
+    assert inbox.heading.textFormat() == Qt.TextFormat.PlainText
+    assert inbox.heading.text().startswith("<i>Mallory</i>")
+    assert inbox.model.index(0, 4).data() == raw
+
+
+def test_status_bar_wording():
+    offline = SyncStatus(online=False, running=0, waiting=3, accounts_with_errors=0, last_sync=None)
+    assert "Offline" in describe(offline) and "3 waiting" in describe(offline)
+    syncing = SyncStatus(True, 2, 0, 0, None, ("Syncing @a", "Syncing @b"))
+    assert describe(syncing) == "Syncing 2 accounts…"
+    idle = SyncStatus(True, 0, 0, 0, datetime.now(UTC))
+    assert describe(idle).startswith("Up to date")
+
+
+def test_status_bar_shows_accounts_needing_attention(qtbot, window):
+    window.show()
+    window.status.show_status(SyncStatus(True, 0, 0, 2, None))
+    assert window.status.error_label.isVisible()
+    assert "2 accounts need attention" in window.status.error_label.text()
+
+
+def test_keyboard_shortcuts_switch_tabs(qtbot, demo_store, window):
+    window.refresh_clients()
+    window.show()
+    window.activateWindow()
+    qtbot.waitActive(window)
+    # Through the QWindow, so the key goes through Qt's shortcut map as a real one would.
+    QTest.keyClick(window.windowHandle(), Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentIndex() == 2
+    QTest.keyClick(window.windowHandle(), Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentIndex() == 1
