@@ -96,7 +96,7 @@ class InboxTableModel(QAbstractTableModel):
                 return item.status.capitalize()
         if role == Qt.ItemDataRole.DecorationRole and column == 1:
             return platform_icon(item.platform)
-        if role == Qt.ItemDataRole.FontRole and item.status == InboxStatus.NEW:
+        if role == Qt.ItemDataRole.FontRole and column == 3 and item.status == InboxStatus.NEW:
             from PySide6.QtGui import QFont
 
             font = QFont()

@@ -36,7 +36,7 @@ class InboxTab(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(26)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((100, 140, 78, 140, 0, 70)):
+        for column, width in enumerate((96, 150, 76, 140, 0, 64)):
             if width:
                 self.table.setColumnWidth(column, width)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
@@ -69,9 +69,9 @@ class InboxTab(QWidget):
         splitter = QSplitter()
         splitter.addWidget(list_side)
         splitter.addWidget(detail)
-        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(0, 5)
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([720, 380])
+        splitter.setSizes([5000, 2000])  # proportions; Qt scales them to the width
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 12)
         layout.addWidget(splitter)
