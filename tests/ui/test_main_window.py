@@ -120,3 +120,44 @@ def test_keyboard_shortcuts_switch_tabs(qtbot, demo_store, window):
     assert window.tabs.currentIndex() == 2
     QTest.keyClick(window.windowHandle(), Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     assert window.tabs.currentIndex() == 1
+
+
+def test_inbox_tooltip_keeps_markup_literal(qtbot, store, client_id, window):
+    raw = "<b>not bold</b>"
+    with store.transaction() as session:
+        account = Account(client_id=client_id, platform="sandbox", handle="@k", vault_key="k1")
+        session.add(account)
+        session.flush()
+        session.add(
+            InboxItem(
+                account_id=account.id,
+                kind="comment",
+                remote_id="r1",
+                body=raw,
+                created_at=datetime.now(UTC),
+            )
+        )
+    window.refresh_clients()
+    window.show()
+    window.tabs.setCurrentIndex(1)
+    tooltip = window.inbox_tab.content.model.index(0, 4).data(Qt.ItemDataRole.ToolTipRole)
+    assert "&lt;b&gt;not bold&lt;/b&gt;" in tooltip and "<b>" not in tooltip
+
+
+def test_an_uncaught_error_is_shown_once(qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from smmdesk.ui.error_reporter import ErrorReporter
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "open", lambda box: shown.append(box.text()))
+    reporter = ErrorReporter()
+    import threading
+
+    thread = threading.Thread(target=lambda: reporter.report("ValueError: kaput"))
+    thread.start()
+    thread.join()
+    reporter.report("ValueError: kaput")
+    qtbot.waitUntil(lambda: len(shown) == 1)
+    qtbot.wait(50)
+    assert len(shown) == 1 and "kaput" in shown[0]

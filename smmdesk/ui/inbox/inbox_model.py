@@ -8,6 +8,7 @@ plain strings: the view never interprets it as rich text (invariant 5).
 
 from __future__ import annotations
 
+import html
 from collections import OrderedDict
 from typing import Any
 
@@ -103,5 +104,7 @@ class InboxTableModel(QAbstractTableModel):
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.ToolTipRole and column == 4:
-            return item.body  # plain string: tooltips of model data are not rich text here
+            # Qt guesses whether a tooltip is rich text; escaping it inside an
+            # explicit paragraph keeps network text literal (invariant 5).
+            return f"<p style='white-space:pre-wrap'>{html.escape(item.body[:1000])}</p>"
         return None
