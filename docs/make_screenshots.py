@@ -22,6 +22,7 @@ from smmdesk.demo import ensure_demo  # noqa: E402
 from smmdesk.memory_keyring import MemoryKeyring  # noqa: E402
 from smmdesk.paths import custom_profile, demo_profile  # noqa: E402
 from smmdesk.store.database import open_store  # noqa: E402
+from smmdesk.store.queries import StoreReader  # noqa: E402
 from smmdesk.sync.connectors import ConnectorFactory  # noqa: E402
 from smmdesk.sync.coordinator import SyncCoordinator  # noqa: E402
 from smmdesk.ui.main_window import MainWindow  # noqa: E402
@@ -43,7 +44,8 @@ def build(paths, demo: bool) -> MainWindow:  # type: ignore[no-untyped-def]
     factory = ConnectorFactory(paths, vault, sandbox_seed="demo")
     if demo:
         ensure_demo(store, vault, factory)
-    window = MainWindow(store, vault, SyncCoordinator(store, factory), "Demo" if demo else "")
+    window = MainWindow(StoreReader(paths.database), "Demo" if demo else "")
+    window.attach(store, vault, SyncCoordinator(store, factory))
     window.resize(1360, 860)
     return window
 
@@ -74,7 +76,7 @@ def main() -> None:
     from smmdesk.ui.clients.client_dialog import ClientDialog
 
     client_id = window.sidebar.model._rows[0].id
-    dialog = ClientDialog(window.store, client_id, window)
+    dialog = ClientDialog(window.store, window.reader, client_id, window)
     dialog.show()
     settle(app)
     dialog.grab().save(str(OUT / "client-dialog.png"))

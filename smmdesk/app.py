@@ -73,83 +73,139 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from smmdesk.ui.error_reporter import ErrorReporter
-
     app = QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName(APP_ID)
     app.setDesktopFileName(APP_ID)
-    reporter = ErrorReporter()
-    install_exception_hooks(reporter.report)
+    errors = _DeferredErrors()
+    install_exception_hooks(errors.report)
 
-    from smmdesk.store.database import StoreError, open_store
+    from smmdesk.store.schema import HEAD_REVISION, StoreError, stored_revision
 
     try:
-        store = open_store(paths.database, paths.backups)
+        if stored_revision(paths.database) != HEAD_REVISION:
+            from smmdesk.store.database import migrate
+
+            migrate(paths.database, paths.backups)
     except StoreError as exc:
         log.error("cannot open the store: %s", exc)
-        return reporter.fatal("SMM Desk cannot open this profile", str(exc), options.self_test)
+        from smmdesk.ui.error_reporter import show_fatal
 
-    from smmdesk.memory_keyring import MemoryKeyring
-    from smmdesk.sync.connectors import ConnectorFactory
-    from smmdesk.sync.coordinator import SyncCoordinator
+        return show_fatal("SMM Desk cannot open this profile", str(exc), options.self_test)
+
+    from smmdesk.store.queries import StoreReader
+    from smmdesk.ui.first_paint import FirstPaintWatcher
     from smmdesk.ui.main_window import MainWindow
     from smmdesk.ui.theme import app_icon, style_sheet
-    from smmdesk.vault import Vault
 
-    # The demo never touches the user's keyring: its practice tokens live in
-    # memory and are put back at every start.
-    vault = Vault(MemoryKeyring()) if options.demo else Vault()
-    factory = ConnectorFactory(paths, vault, sandbox_seed="demo" if options.demo else APP_ID)
-    if options.demo:
-        from smmdesk.demo import ensure_demo
-
-        ensure_demo(store, vault, factory)
-
+    reader = StoreReader(paths.database)
+    services = None
+    if options.demo and reader.count_accounts() == 0:
+        services = _build_services(paths, options)  # the first demo start fills the profile
     app.setStyleSheet(style_sheet())
     app.setWindowIcon(app_icon())
-    coordinator = SyncCoordinator(store, factory)
     window = MainWindow(
-        store,
-        vault,
-        coordinator,
-        profile_label="Demo" if options.demo else "",
-        offer_demo=not options.demo,
+        reader, profile_label="Demo" if options.demo else "", offer_demo=not options.demo
     )
     window.demo_requested.connect(lambda: _open_demo(window))
-    reporter.set_parent_window(window)
 
-    if options.self_test or options.exit_after_paint:
-        from smmdesk.ui.first_paint import FirstPaintWatcher
+    def after_first_paint() -> None:
+        if options.exit_after_paint:
+            print(f"painted maxrss_kb={_peak_rss_kb()}", flush=True)
+        errors.attach(window)
+        store, vault, coordinator = services or _build_services(paths, options)
+        window.attach(store, vault, coordinator)
+        if options.self_test or options.exit_after_paint:
+            _finish_check(app, store, options)
+            return
+        coordinator.network.watch_system()
+        coordinator.start()
 
-        watcher = FirstPaintWatcher(window)
-        watcher.painted.connect(lambda: _finish_check(app, store, options))
-        window.show()
-        return _exec_bounded(app, seconds=60)
-
-    coordinator.network.watch_system()
-    coordinator.start()
+    # Paint real data first (read with plain sqlite3), then load the ORM, the
+    # vault and the sync engine: the window is on screen while they load.
+    watcher = FirstPaintWatcher(window)
+    watcher.painted.connect(after_first_paint)
     window.show()
-    code = app.exec()
-    store.close()
+    if options.self_test or options.exit_after_paint:
+        code = _exec_bounded(app, seconds=60)
+    else:
+        code = int(app.exec())
+    if window.store is not None:
+        window.store.close()
+    reader.close()
     log.info("quit with code %s", code)
-    return int(code)
+    return code
+
+
+class _DeferredErrors:
+    """Holds uncaught-error messages until the error dialog can be shown.
+
+    The dialog's module is loaded after the first paint (start-up time);
+    anything that fails before is logged at once and shown then.
+    """
+
+    def __init__(self) -> None:
+        self._early: list[str] = []
+        self._reporter = None
+
+    def report(self, message: str) -> None:
+        if self._reporter is None:
+            self._early.append(message)
+        else:
+            self._reporter.report(message)
+
+    def attach(self, window) -> None:  # type: ignore[no-untyped-def]
+        from smmdesk.ui.error_reporter import ErrorReporter
+
+        reporter = ErrorReporter(window)
+        self._reporter = reporter
+        for message in self._early:
+            reporter.report(message)
+        self._early.clear()
+
+
+def _build_services(paths: ProfilePaths, options: Options):  # type: ignore[no-untyped-def]
+    """The ORM store, the vault, the connectors and the sync coordinator."""
+    from smmdesk.store.database import Store
+    from smmdesk.sync.connectors import ConnectorFactory
+    from smmdesk.sync.coordinator import SyncCoordinator
+    from smmdesk.vault import Vault
+
+    store = Store(paths.database)
+    if options.demo:
+        # The demo never touches the user's keyring: its practice tokens live
+        # in memory and are put back at every start.
+        from smmdesk.demo import ensure_demo
+        from smmdesk.memory_keyring import MemoryKeyring
+
+        vault = Vault(MemoryKeyring())
+        factory = ConnectorFactory(paths, vault, sandbox_seed="demo")
+        ensure_demo(store, vault, factory)
+    else:
+        vault = Vault()
+        factory = ConnectorFactory(paths, vault, sandbox_seed=APP_ID)
+    return store, vault, SyncCoordinator(store, factory)
+
+
+def _peak_rss_kb() -> int:
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
 def _finish_check(app, store, options: Options) -> None:  # type: ignore[no-untyped-def]
-    """After the first paint: print start-up figures, or check the store."""
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    """Once everything is loaded: print start-up figures, or check the store."""
     if options.exit_after_paint:
-        print(f"painted maxrss_kb={peak_kb}", flush=True)
+        print(f"ready maxrss_kb={_peak_rss_kb()}", flush=True)
         app.exit(0)
         return
     try:
         store.check()
-        from smmdesk.store.queries import list_clients
+        from sqlalchemy import func, select
+
+        from smmdesk.store.models import Client
 
         with store.session() as session:
-            clients = len(list_clients(session, include_archived=True))
+            clients = session.scalar(select(func.count(Client.id)))
     except Exception as exc:  # the self-test reports any failure as its result
         print(f"self-test FAILED: {exc}", flush=True)
         app.exit(1)

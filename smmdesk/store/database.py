@@ -9,32 +9,38 @@ migration is due is the file copied to ``backups/`` and Alembic run.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from smmdesk.store.schema import (
+    HEAD_REVISION,
+    KNOWN_REVISIONS,
+    NewerDatabaseError,
+    StoreError,
+    backup_database,
+    stored_revision,
+)
+
 log = logging.getLogger(__name__)
 
-#: Every revision this build knows, oldest first. A test checks it against
-#: the migration scripts, so it cannot drift from them.
-KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002")
-HEAD_REVISION = KNOWN_REVISIONS[-1]
+__all__ = [
+    "HEAD_REVISION",
+    "KNOWN_REVISIONS",
+    "NewerDatabaseError",
+    "Store",
+    "StoreError",
+    "make_engine",
+    "migrate",
+    "open_store",
+    "stored_revision",
+]
 
 _MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-
-
-class StoreError(Exception):
-    """The database cannot be opened; the message is meant for the user."""
-
-
-class NewerDatabaseError(StoreError):
-    pass
 
 
 def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -55,36 +61,6 @@ def make_engine(path: Path) -> Engine:
     )
     event.listen(engine, "connect", _set_pragmas)
     return engine
-
-
-def stored_revision(path: Path) -> str | None:
-    """The schema revision of a database file; None for a new or empty one."""
-    if not path.exists() or path.stat().st_size == 0:
-        return None
-    try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
-            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-            if "alembic_version" not in tables:
-                if tables - {"sqlite_sequence"}:
-                    raise StoreError(f"{path.name} is not an SMM Desk database.")
-                return None
-            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(
-            f"The database {path} cannot be read ({exc}). It may be damaged; "
-            "copies made before each upgrade are in the profile's backups folder."
-        ) from exc
-    return row[0] if row else None
-
-
-def backup_database(path: Path, backup_dir: Path, label: str) -> Path:
-    """Copy a live database consistently (SQLite's backup API, WAL included)."""
-    backup_dir.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    target = backup_dir / f"{path.stem}-{label}-{stamp}.sqlite3"
-    with sqlite3.connect(path) as source, sqlite3.connect(target) as copy:
-        source.backup(copy)
-    return target
 
 
 def migrate(path: Path, backup_dir: Path) -> str | None:

@@ -9,7 +9,6 @@ re-reads only what it shows. It lives on the GUI thread.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -23,20 +22,9 @@ from smmdesk.sync.connectors import ConnectorFactory
 from smmdesk.sync.jobs import Job, JobEngine, JobFailure
 from smmdesk.sync.network_state import NetworkState
 from smmdesk.sync.publish_job import PublishResult, PublishTargetJob
+from smmdesk.sync.status import SyncStatus
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class SyncStatus:
-    """What the status bar shows."""
-
-    online: bool
-    running: int  # jobs running now
-    waiting: int  # jobs held back until the network is back
-    accounts_with_errors: int
-    last_sync: datetime | None
-    current_titles: tuple[str, ...] = ()
 
 
 class SyncCoordinator(QObject):

@@ -15,14 +15,11 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 class ErrorReporter(QObject):
     _reported = Signal(str)
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, window: QWidget | None = None) -> None:
+        super().__init__(window)
         self._seen: set[str] = set()
-        self._window: QWidget | None = None
-        self._reported.connect(self._show, Qt.ConnectionType.QueuedConnection)
-
-    def set_parent_window(self, window: QWidget) -> None:
         self._window = window
+        self._reported.connect(self._show, Qt.ConnectionType.QueuedConnection)
 
     def report(self, message: str) -> None:
         """Safe to call from any thread."""
@@ -42,12 +39,13 @@ class ErrorReporter(QObject):
         )
         box.open()
 
-    def fatal(self, title: str, message: str, headless: bool) -> int:
-        """Tell the user why the app cannot start; returns the exit code."""
-        if headless:
-            print(f"self-test FAILED: {message}", flush=True)
-            return 2
-        box = QMessageBox(QMessageBox.Icon.Critical, title, message)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.exec()
+
+def show_fatal(title: str, message: str, headless: bool) -> int:
+    """Tell the user why the app cannot start; returns the exit code."""
+    if headless:
+        print(f"self-test FAILED: {message}", flush=True)
         return 2
+    box = QMessageBox(QMessageBox.Icon.Critical, title, message)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.exec()
+    return 2

@@ -1,12 +1,17 @@
 """The main window: client sidebar, the three tabs, menus and the status bar.
 
-Holds layout and wiring only. The Inbox and Analytics tabs are built the
-first time they are shown, so start-up pays only for the Calendar.
+Holds layout and wiring only. It is built in two steps so that it can paint
+real data before the heavy parts of the app are loaded: the constructor takes
+only the ``StoreReader`` (plain sqlite3) and shows the clients and the
+calendar; ``attach`` then hands it the ORM store, the vault and the sync
+coordinator, which enable editing and syncing. The Inbox and Analytics tabs
+are built the first time they are shown.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -21,15 +26,17 @@ from PySide6.QtWidgets import (
 )
 
 from smmdesk import APP_NAME, __version__
-from smmdesk.store.database import Store
-from smmdesk.store.queries import count_accounts, list_clients
-from smmdesk.sync.coordinator import SyncCoordinator
+from smmdesk.store.queries import StoreReader
 from smmdesk.ui.calendar.calendar_tab import CalendarTab
 from smmdesk.ui.client_sidebar import ClientSidebar
 from smmdesk.ui.status_bar import SyncStatusBar
 from smmdesk.ui.theme import app_icon
 from smmdesk.ui.welcome import WelcomePage
-from smmdesk.vault import Vault
+
+if TYPE_CHECKING:
+    from smmdesk.store.database import Store
+    from smmdesk.sync.coordinator import SyncCoordinator
+    from smmdesk.vault import Vault
 
 
 class LazyTab(QWidget):
@@ -57,30 +64,23 @@ class MainWindow(QMainWindow):
     demo_requested = Signal()
 
     def __init__(
-        self,
-        store: Store,
-        vault: Vault,
-        coordinator: SyncCoordinator,
-        profile_label: str = "",
-        offer_demo: bool = True,
+        self, reader: StoreReader, profile_label: str = "", offer_demo: bool = True
     ) -> None:
         super().__init__()
-        self.store = store
-        self.vault = vault
-        self.coordinator = coordinator
+        self.reader = reader
+        self.store: Store | None = None
+        self.vault: Vault | None = None
+        self.coordinator: SyncCoordinator | None = None
         title = APP_NAME + (f" — {profile_label}" if profile_label else "")
         self.setWindowTitle(title)
         self.setWindowIcon(app_icon())
         self.resize(1280, 820)
 
         self.sidebar = ClientSidebar()
-        self.calendar = CalendarTab(store)
+        self.calendar = CalendarTab(reader)
         self.tabs = QTabWidget()
-        self.tabs.setDocumentMode(False)
         self.tabs.addTab(self.calendar, "Calendar")
-        from smmdesk.ui.inbox.inbox_tab import InboxTab
-
-        self.inbox_tab = LazyTab(lambda: InboxTab(store))
+        self.inbox_tab = LazyTab(self._build_inbox)
         self.analytics_tab = LazyTab(self._build_analytics)
         self.tabs.addTab(self.inbox_tab, "Inbox")
         self.tabs.addTab(self.analytics_tab, "Analytics")
@@ -102,31 +102,58 @@ class MainWindow(QMainWindow):
 
         self.status = SyncStatusBar()
         self.setStatusBar(self.status)
+        self.status.state_label.setText("Starting…")
+        self.sidebar.client_selected.connect(self._on_client_selected)
+        self.sidebar.add_client_requested.connect(self.new_client)
+        self._service_actions: list[QAction] = []
+        self._build_menus(offer_demo)
+        self.refresh_clients()
+
+    def attach(self, store: Store, vault: Vault, coordinator: SyncCoordinator) -> None:
+        """Second step of start-up: enable editing, connecting and syncing."""
+        self.store, self.vault, self.coordinator = store, vault, coordinator
         coordinator.status_changed.connect(self.status.show_status)
         coordinator.engine.progress.connect(self.status.show_progress)
         coordinator.inbox_changed.connect(self._on_inbox_changed)
         coordinator.metrics_changed.connect(self._on_metrics_changed)
         coordinator.accounts_changed.connect(self.refresh_clients)
         coordinator.posts_changed.connect(self.calendar.reload)
-        self.sidebar.client_selected.connect(self._on_client_selected)
-        self.sidebar.add_client_requested.connect(self.new_client)
-        self._build_menus(offer_demo)
-        self.refresh_clients()
+        for action in self._service_actions:
+            action.setEnabled(True)
         self.status.show_status(coordinator.status())
 
+    @property
+    def attached(self) -> bool:
+        return self.coordinator is not None
+
     # --- structure --------------------------------------------------------------
+
+    def _build_inbox(self) -> QWidget:
+        from smmdesk.ui.inbox.inbox_tab import InboxTab
+
+        tab = InboxTab(self.reader)
+        tab.set_client(self.sidebar.current_client())
+        return tab
 
     def _build_analytics(self) -> QWidget:
         from smmdesk.ui.analytics.analytics_tab import AnalyticsTab
 
-        tab = AnalyticsTab(self.store)
+        tab = AnalyticsTab(self.reader)
         tab.set_client(self.sidebar.current_client())
         return tab
 
-    def _action(
-        self, menu, text: str, slot: Callable[[], object], shortcut: QKeySequence | str = ""
-    ) -> QAction:  # type: ignore[no-untyped-def]
+    def _action(  # type: ignore[no-untyped-def]
+        self,
+        menu,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | str = "",
+        needs_services: bool = False,
+    ) -> QAction:
         action = QAction(text, self)
+        if needs_services:
+            action.setEnabled(False)  # until attach()
+            self._service_actions.append(action)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(lambda _checked=False: slot())  # drop the "checked" argument
@@ -136,9 +163,9 @@ class MainWindow(QMainWindow):
     def _build_menus(self, offer_demo: bool) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        self._action(file_menu, "&New client…", self.new_client, "Ctrl+Shift+N")
-        self._action(file_menu, "&Client settings…", self.edit_client, "Ctrl+,")
-        self._action(file_menu, "Connect &account…", self.connect_account, "Ctrl+Shift+A")
+        self._action(file_menu, "&New client…", self.new_client, "Ctrl+Shift+N", True)
+        self._action(file_menu, "&Client settings…", self.edit_client, "Ctrl+,", True)
+        self._action(file_menu, "Connect &account…", self.connect_account, "Ctrl+Shift+A", True)
         file_menu.addSeparator()
         if offer_demo:
             self._action(file_menu, "Open the &demo", self.demo_requested.emit)
@@ -155,11 +182,15 @@ class MainWindow(QMainWindow):
             )
 
         sync_menu = bar.addMenu("&Sync")
-        self._action(sync_menu, "Sync &now", self.coordinator.sync_all, "F5")
-        self._action(sync_menu, "&Publish due posts", self.coordinator.publish_due)
+        self._action(sync_menu, "Sync &now", lambda: self._sync("sync_all"), "F5", True)
+        self._action(sync_menu, "&Publish due posts", lambda: self._sync("publish_due"), "", True)
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, f"&About {APP_NAME}", self._about)
+
+    def _sync(self, what: str) -> None:
+        if self.coordinator is not None:
+            getattr(self.coordinator, what)()
 
     def show_tab(self, number: int) -> None:
         if self.pages.currentIndex() == 1:
@@ -168,9 +199,8 @@ class MainWindow(QMainWindow):
     # --- data ---------------------------------------------------------------------
 
     def refresh_clients(self) -> None:
-        with self.store.session() as session:
-            clients = list_clients(session)
-            has_accounts = count_accounts(session) > 0
+        clients = self.reader.list_clients()
+        has_accounts = self.reader.count_accounts() > 0
         self.sidebar.set_clients(clients)
         self.pages.setCurrentIndex(1 if clients or has_accounts else 0)
 
@@ -191,7 +221,8 @@ class MainWindow(QMainWindow):
     # --- dialogs ------------------------------------------------------------------
 
     def new_client(self) -> None:
-        self._open_client_dialog(None)
+        if self.attached:
+            self._open_client_dialog(None)
 
     def edit_client(self) -> None:
         client_id = self.sidebar.current_client()
@@ -214,7 +245,8 @@ class MainWindow(QMainWindow):
     def _open_client_dialog(self, client_id: int | None) -> None:
         from smmdesk.ui.clients.client_dialog import ClientDialog
 
-        dialog = ClientDialog(self.store, client_id, self)
+        assert self.store is not None
+        dialog = ClientDialog(self.store, self.reader, client_id, self)
         dialog.changed.connect(self.refresh_clients)
         dialog.connect_requested.connect(lambda cid: self._open_connect_dialog(cid, dialog))
         if dialog.exec() and client_id is None and dialog.client_id is not None:
@@ -233,6 +265,7 @@ class MainWindow(QMainWindow):
     def _open_connect_dialog(self, client_id: int, owner) -> None:  # type: ignore[no-untyped-def]
         from smmdesk.ui.clients.account_dialog import ConnectAccountDialog
 
+        assert self.coordinator is not None and self.vault is not None
         dialog = ConnectAccountDialog(self.coordinator, self.vault, client_id, owner or self)
         dialog.connected.connect(self._on_account_connected)
         if owner is not None:
@@ -241,7 +274,8 @@ class MainWindow(QMainWindow):
 
     def _on_account_connected(self, account_id: int) -> None:
         self.refresh_clients()
-        self.coordinator.sync_account(account_id)
+        if self.coordinator is not None:
+            self.coordinator.sync_account(account_id)
 
     def _about(self) -> None:
         QMessageBox.about(
@@ -254,7 +288,8 @@ class MainWindow(QMainWindow):
     # --- closing --------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.coordinator.stop(timeout_ms=3000)
+        if self.coordinator is not None:
+            self.coordinator.stop(timeout_ms=3000)
         super().closeEvent(event)
 
 

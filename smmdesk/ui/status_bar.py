@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 
-from smmdesk.sync.coordinator import SyncStatus
+from smmdesk.sync.status import SyncStatus
 
 
 def describe(status: SyncStatus) -> str:

@@ -22,8 +22,18 @@ def demo_store(store, vault, factory):
 
 
 @pytest.fixture
-def window(qtbot, store, vault, coordinator):
-    window = MainWindow(store, vault, coordinator)
+def reader(store):
+    from smmdesk.store.queries import StoreReader
+
+    reader = StoreReader(store.path)
+    yield reader
+    reader.close()
+
+
+@pytest.fixture
+def window(qtbot, store, reader, vault, coordinator):
+    window = MainWindow(reader)
+    window.attach(store, vault, coordinator)
     qtbot.addWidget(window)
     window.resize(1200, 800)
     return window

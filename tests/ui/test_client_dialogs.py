@@ -11,8 +11,8 @@ from smmdesk.ui.clients.account_dialog import ConnectAccountDialog
 from smmdesk.ui.clients.client_dialog import ClientDialog
 
 
-def test_adding_a_client(qtbot, store):
-    dialog = ClientDialog(store)
+def test_adding_a_client(qtbot, store, reader):
+    dialog = ClientDialog(store, reader)
     qtbot.addWidget(dialog)
     dialog.name.setText("Addis Bloom")
     dialog.timezone.setCurrentText("Africa/Addis_Ababa")
@@ -28,8 +28,8 @@ def test_adding_a_client(qtbot, store):
     assert client.work_start_minute == 8 * 60 + 30 and client.work_days == "0,1,2,3,4,5"
 
 
-def test_invalid_client_settings_are_explained_and_not_saved(qtbot, store):
-    dialog = ClientDialog(store)
+def test_invalid_client_settings_are_explained_and_not_saved(qtbot, store, reader):
+    dialog = ClientDialog(store, reader)
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.timezone.setCurrentText("Europe/Atlantis")
@@ -40,11 +40,13 @@ def test_invalid_client_settings_are_explained_and_not_saved(qtbot, store):
         assert session.scalars(select(Client)).all() == []
 
 
-def test_archiving_a_client_keeps_it_in_the_database(qtbot, store, client_id, monkeypatch):
+def test_archiving_a_client_keeps_it_in_the_database(
+    qtbot, store, reader, client_id, monkeypatch
+):
     from PySide6.QtWidgets import QMessageBox
 
     monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
-    dialog = ClientDialog(store, client_id)
+    dialog = ClientDialog(store, reader, client_id)
     qtbot.addWidget(dialog)
     dialog.archive_button.click()
     with store.session() as session:

@@ -9,8 +9,7 @@ from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from smmdesk.store.database import Store
-from smmdesk.store.queries import follower_history, list_accounts
+from smmdesk.store.queries import StoreReader
 from smmdesk.ui.theme import PLATFORM_BADGES
 
 RANGES = (("Last 30 days", 30), ("Last 90 days", 90), ("Last 365 days", 365))
@@ -18,9 +17,9 @@ _LINE_COLOURS = ("#3d6df2", "#d62976", "#1b7f3b", "#c98a00", "#8e6cef", "#0b8a8a
 
 
 class AnalyticsTab(QWidget):
-    def __init__(self, store: Store) -> None:
+    def __init__(self, reader: StoreReader) -> None:
         super().__init__()
-        self.store = store
+        self.reader = reader
         self.client_id: int | None = None
         self.range_box = QComboBox()
         for label, days in RANGES:
@@ -59,9 +58,8 @@ class AnalyticsTab(QWidget):
     def reload(self) -> None:
         days = int(self.range_box.currentData())
         since = datetime.now(UTC) - timedelta(days=days)
-        with self.store.session() as session:
-            accounts = list_accounts(session, self.client_id)
-            history = follower_history(session, [a.id for a in accounts], since)
+        accounts = self.reader.list_accounts(self.client_id)
+        history = self.reader.follower_history([a.id for a in accounts], since)
         self.chart.removeAllSeries()
         for axis in self.chart.axes():
             self.chart.removeAxis(axis)

@@ -10,15 +10,14 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from smmdesk.core.clock import month_grid, month_name, shift_month
 from smmdesk.core.vocabulary import PostStatus
-from smmdesk.store.database import Store
-from smmdesk.store.queries import posts_between
+from smmdesk.store.queries import StoreReader
 from smmdesk.ui.calendar.month_view import MonthGrid
 
 
 class CalendarTab(QWidget):
-    def __init__(self, store: Store) -> None:
+    def __init__(self, reader: StoreReader) -> None:
         super().__init__()
-        self.store = store
+        self.reader = reader
         self.client_id: int | None = None
         today = date.today()
         self.year, self.month = today.year, today.month
@@ -79,8 +78,7 @@ class CalendarTab(QWidget):
         # 14 hours away from UTC midnight.
         start = datetime.combine(days[0] - timedelta(days=1), time(), tzinfo=UTC)
         end = datetime.combine(days[-1] + timedelta(days=2), time(), tzinfo=UTC)
-        with self.store.session() as session:
-            posts = posts_between(session, start, end, self.client_id)
+        posts = self.reader.posts_between(start, end, self.client_id)
         self.grid.month_model.set_month(days, self.month, posts, date.today())
         self.title.setText(month_name(self.year, self.month))
         in_month = [

@@ -20,13 +20,15 @@ from PySide6.QtCore import (
     QSize,
     Qt,
 )
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
+    QWidget,
 )
 
 from smmdesk.core.clock import to_local
@@ -35,6 +37,27 @@ from smmdesk.store.queries import CalendarPost
 from smmdesk.ui.theme import STATUS_COLOURS, platform_pixmap
 
 _Index = QModelIndex | QPersistentModelIndex
+# Qt enum members are looked up once here, not on every painted chip: each
+# lookup and flag combination costs microseconds, and a month holds thousands.
+_LEFT = Qt.AlignmentFlag.AlignLeft
+_CENTER = Qt.AlignmentFlag.AlignCenter
+_VCENTER = Qt.AlignmentFlag.AlignVCenter
+_NO_PEN = Qt.PenStyle.NoPen
+_ANTIALIAS = QPainter.RenderHint.Antialiasing
+_ELIDE = Qt.TextElideMode.ElideRight
+_SELECTED = QStyle.StateFlag.State_Selected
+_WHITE, _GRID, _OTHER_MONTH, _SELECTED_BG = (
+    QColor("#ffffff"),
+    QColor("#e6e9ef"),
+    QColor("#f7f8fa"),
+    QColor("#eef3ff"),
+)
+_TEXT, _DIM_TEXT, _MUTED, _TODAY = (
+    QColor("#1f2430"),
+    QColor("#a3a9b5"),
+    QColor("#5b6475"),
+    QColor("#3d6df2"),
+)
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 PostsRole = Qt.ItemDataRole.UserRole + 1
 DateRole = Qt.ItemDataRole.UserRole + 2
@@ -115,90 +138,100 @@ class DayDelegate(QStyledItemDelegate):
 
     CHIP_HEIGHT = 18
 
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._fonts: tuple[QFont, QFont, QFont] | None = None
+        self._colours: dict[str, tuple[QColor, QColor]] = {}
+
+    def _fonts_for(self, base: QFont) -> tuple[QFont, QFont, QFont]:
+        if self._fonts is None:
+            bold = QFont(base)
+            bold.setBold(True)
+            chip = QFont(base)
+            chip.setPointSizeF(max(7.0, base.pointSizeF() - 1.5))
+            self._fonts = (QFont(base), bold, chip)
+        return self._fonts
+
+    def _client_colours(self, colour: str) -> tuple[QColor, QColor]:
+        pair = self._colours.get(colour)
+        if pair is None:
+            solid = QColor(colour)
+            tint = QColor(solid)
+            tint.setAlpha(34)
+            pair = self._colours[colour] = (solid, tint)
+        return pair
+
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         model = index.model()
         assert isinstance(model, MonthModel)
         day = model.day_at(index)
         rect: QRect = option.rect  # type: ignore[attr-defined]
+        regular, bold, chip_font = self._fonts_for(option.font)  # type: ignore[attr-defined]
+        in_month, today = model.in_month(day), model.is_today(day)
         painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        selected = bool(option.state & option.state.State_Selected)  # type: ignore[attr-defined]
-        background = "#ffffff" if model.in_month(day) else "#f7f8fa"
-        if selected:
-            background = "#eef3ff"
-        painter.fillRect(rect, QColor(background))
-        painter.setPen(QPen(QColor("#e6e9ef")))
+        painter.setRenderHint(_ANTIALIAS)
+        selected = bool(option.state & _SELECTED)  # type: ignore[attr-defined]
+        background = _SELECTED_BG if selected else (_WHITE if in_month else _OTHER_MONTH)
+        painter.fillRect(rect, background)
+        painter.setPen(_GRID)
         painter.drawRect(rect.adjusted(0, 0, -1, -1))
 
-        number_font = QFont(option.font)  # type: ignore[attr-defined]
-        number_font.setBold(model.is_today(day))
-        painter.setFont(number_font)
-        number_rect = QRect(rect.left() + 6, rect.top() + 3, 26, 18)
-        if model.is_today(day):
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor("#3d6df2"))
-            painter.drawEllipse(QRect(rect.left() + 4, rect.top() + 2, 22, 20))
-            painter.setPen(QColor("#ffffff"))
-            painter.drawText(
-                QRect(rect.left() + 4, rect.top() + 2, 22, 20),
-                Qt.AlignmentFlag.AlignCenter,
-                str(day.day),
-            )
+        painter.setFont(bold if today else regular)
+        if today:
+            badge = QRect(rect.left() + 4, rect.top() + 2, 22, 20)
+            painter.setPen(_NO_PEN)
+            painter.setBrush(_TODAY)
+            painter.drawEllipse(badge)
+            painter.setPen(_WHITE)
+            painter.drawText(badge, _CENTER, str(day.day))
         else:
-            painter.setPen(QColor("#1f2430" if model.in_month(day) else "#a3a9b5"))
-            painter.drawText(number_rect, Qt.AlignmentFlag.AlignLeft, str(day.day))
+            painter.setPen(_TEXT if in_month else _DIM_TEXT)
+            painter.drawText(QRect(rect.left() + 6, rect.top() + 3, 26, 18), _LEFT, str(day.day))
 
         posts = model.posts_on(day)
-        chip_font = QFont(option.font)  # type: ignore[attr-defined]
-        chip_font.setPointSizeF(max(7.0, chip_font.pointSizeF() - 1.5))
         painter.setFont(chip_font)
+        metrics = painter.fontMetrics()
+        time_width = metrics.horizontalAdvance("00:00 ")
         top = rect.top() + 24
         room = max(0, (rect.bottom() - top - 2) // (self.CHIP_HEIGHT + 2))
         shown = posts if len(posts) <= room else posts[: max(0, room - 1)]
         for local, post in shown:
-            self._paint_chip(
-                painter, QRect(rect.left() + 3, top, rect.width() - 6, 18), local, post
-            )
+            chip = QRect(rect.left() + 3, top, rect.width() - 6, self.CHIP_HEIGHT)
+            self._paint_chip(painter, chip, local, post, time_width)
             top += self.CHIP_HEIGHT + 2
         hidden = len(posts) - len(shown)
         if hidden > 0:
-            painter.setPen(QColor("#5b6475"))
+            painter.setPen(_MUTED)
             painter.drawText(
                 QRect(rect.left() + 8, top, rect.width() - 12, self.CHIP_HEIGHT),
-                Qt.AlignmentFlag.AlignVCenter,
+                _VCENTER,
                 f"+{hidden} more",
             )
         painter.restore()
 
     def _paint_chip(
-        self, painter: QPainter, rect: QRect, local: datetime, post: CalendarPost
+        self, painter: QPainter, rect: QRect, local: datetime, post: CalendarPost, time_width: int
     ) -> None:
-        client = QColor(post.colour)
-        fill = QColor(client)
-        fill.setAlpha(34)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(fill)
+        solid, tint = self._client_colours(post.colour)
+        painter.setPen(_NO_PEN)
+        painter.setBrush(tint)
         painter.drawRoundedRect(rect, 4, 4)
-        painter.setBrush(client)
+        painter.setBrush(solid)
         painter.drawRoundedRect(QRect(rect.left(), rect.top(), 4, rect.height()), 2, 2)
         x = rect.left() + 8
-        status_colour = QColor(STATUS_COLOURS.get(post.status, "#7a8294"))
-        painter.setBrush(status_colour)
+        painter.setBrush(self._client_colours(STATUS_COLOURS.get(post.status, "#7a8294"))[0])
         painter.drawEllipse(QRect(x, rect.center().y() - 3, 7, 7))
         x += 11
-        painter.setPen(QColor("#1f2430"))
-        time_rect = QRect(x, rect.top(), 36, rect.height())
-        painter.drawText(time_rect, Qt.AlignmentFlag.AlignVCenter, f"{local:%H:%M}")
-        x += painter.fontMetrics().horizontalAdvance("00:00 ")
+        painter.setPen(_TEXT)
+        painter.drawText(QRect(x, rect.top(), 36, rect.height()), _VCENTER, f"{local:%H:%M}")
+        x += time_width
         for platform in post.platforms[:3]:
             painter.drawPixmap(x, rect.top() + 3, platform_pixmap(platform, 12))
             x += 14
         text_rect = QRect(x + 2, rect.top(), rect.right() - x - 4, rect.height())
         body = " ".join(post.body.split())
-        elided = painter.fontMetrics().elidedText(
-            body, Qt.TextElideMode.ElideRight, max(0, text_rect.width())
-        )
-        painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter, elided)
+        elided = painter.fontMetrics().elidedText(body, _ELIDE, max(0, text_rect.width()))
+        painter.drawText(text_rect, _VCENTER, elided)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
         return QSize(120, 110)

@@ -38,7 +38,7 @@ from smmdesk.store.clients import (
     set_client_archived,
 )
 from smmdesk.store.database import Store
-from smmdesk.store.queries import list_accounts
+from smmdesk.store.queries import StoreReader
 from smmdesk.ui.theme import platform_icon
 
 PALETTE = ("#3d6df2", "#c0392b", "#1b7f3b", "#c98a00", "#8e6cef", "#0b8a8a", "#d62976")
@@ -51,10 +51,15 @@ class ClientDialog(QDialog):
     changed = Signal()
 
     def __init__(
-        self, store: Store, client_id: int | None = None, parent: QWidget | None = None
+        self,
+        store: Store,
+        reader: StoreReader,
+        client_id: int | None = None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.store = store
+        self.reader = reader
         self.client_id = client_id
         self.setWindowTitle("New client" if client_id is None else "Client settings")
         self.setMinimumWidth(520)
@@ -245,8 +250,7 @@ class ClientDialog(QDialog):
         self.accounts.clear()
         if self.client_id is None:
             return
-        with self.store.session() as session:
-            rows = list_accounts(session, self.client_id)
+        rows = self.reader.list_accounts(self.client_id)
         for row in rows:
             text = f"{row.display_name or row.handle}  ({row.handle})"
             if row.status != "ok":

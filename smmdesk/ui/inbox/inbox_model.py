@@ -16,8 +16,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from smmdesk.core.clock import to_local
 from smmdesk.core.vocabulary import InboxKind, InboxStatus
-from smmdesk.store.database import Store
-from smmdesk.store.queries import InboxRow, inbox_count, inbox_page
+from smmdesk.store.queries import InboxRow, StoreReader
 from smmdesk.ui.theme import platform_icon
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -29,9 +28,9 @@ COLUMNS = ("Received", "Account", "Kind", "From", "Text", "Status")
 class InboxTableModel(QAbstractTableModel):
     RowRole = Qt.ItemDataRole.UserRole + 1
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, reader: StoreReader) -> None:
         super().__init__()
-        self.store = store
+        self.reader = reader
         self.client_id: int | None = None
         self._count = 0
         self._pages: OrderedDict[int, list[InboxRow]] = OrderedDict()
@@ -40,8 +39,7 @@ class InboxTableModel(QAbstractTableModel):
         self.beginResetModel()
         self.client_id = client_id
         self._pages.clear()
-        with self.store.session() as session:
-            self._count = inbox_count(session, client_id)
+        self._count = self.reader.inbox_count(client_id)
         self.endResetModel()
 
     def row_at(self, row: int) -> InboxRow | None:
@@ -50,8 +48,7 @@ class InboxTableModel(QAbstractTableModel):
         page_number = row // PAGE_SIZE
         page = self._pages.get(page_number)
         if page is None:
-            with self.store.session() as session:
-                page = inbox_page(session, page_number * PAGE_SIZE, PAGE_SIZE, self.client_id)
+            page = self.reader.inbox_page(page_number * PAGE_SIZE, PAGE_SIZE, self.client_id)
             self._pages[page_number] = page
             while len(self._pages) > MAX_CACHED_PAGES:
                 self._pages.popitem(last=False)

@@ -16,15 +16,15 @@ from PySide6.QtWidgets import (
 
 from smmdesk.core.clock import to_local
 from smmdesk.core.vocabulary import InboxKind
-from smmdesk.store.database import Store
+from smmdesk.store.queries import StoreReader
 from smmdesk.ui.inbox.inbox_model import InboxTableModel
 
 
 class InboxTab(QWidget):
-    def __init__(self, store: Store) -> None:
+    def __init__(self, reader: StoreReader) -> None:
         super().__init__()
         self.client_id: int | None = None
-        self.model = InboxTableModel(store)
+        self.model = InboxTableModel(reader)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
