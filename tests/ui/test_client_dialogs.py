@@ -40,9 +40,7 @@ def test_invalid_client_settings_are_explained_and_not_saved(qtbot, store, reade
         assert session.scalars(select(Client)).all() == []
 
 
-def test_archiving_a_client_keeps_it_in_the_database(
-    qtbot, store, reader, client_id, monkeypatch
-):
+def test_archiving_a_client_keeps_it_in_the_database(qtbot, store, reader, client_id, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
     monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
