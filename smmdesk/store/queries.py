@@ -122,7 +122,10 @@ class StoreReader:
             "ORDER BY client_id, platform, handle",
             params,
         )
-        return [AccountRow(*row[:7], bool(row[7])) for row in rows]
+        return [
+            AccountRow(aid, cid, platform, handle, name, status, message, bool(archived))
+            for aid, cid, platform, handle, name, status, message, archived in rows
+        ]
 
     def count_accounts(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM accounts").fetchone()[0])
