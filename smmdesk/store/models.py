@@ -76,6 +76,12 @@ class Client(Base):
     min_gap_minutes: Mapped[int] = mapped_column(Integer, default=120)
     link_policy: Mapped[str] = mapped_column(String(20), default="free")
     notes: Mapped[str] = mapped_column(Text, default="")
+    # JSON: {"0": "Motivation Monday", ...} with Monday = 0.
+    weekday_themes: Mapped[str] = mapped_column(Text, default="{}")
+    # JSON: {"photo": 30, "question": 20, ...}, shares in percent.
+    target_mix: Mapped[str] = mapped_column(Text, default="{}")
+    # JSON list of the content types offered for this client; "[]" = all.
+    content_types: Mapped[str] = mapped_column(Text, default="[]")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
@@ -114,6 +120,11 @@ class Post(Base):
     status: Mapped[str] = mapped_column(String(20), default="draft")
     scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # A testimonial is published only with the customer's permission: who, when.
+    testimonial_by: Mapped[str] = mapped_column(String(200), default="")
+    testimonial_permission_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Why an external link is in the post, where the client's policy asks.
+    link_justification: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -123,6 +134,49 @@ class Post(Base):
     media: Mapped[list[PostMedia]] = relationship(
         cascade="all, delete-orphan", order_by="PostMedia.position"
     )
+
+
+class PostVersion(Base):
+    """Earlier texts of a post, kept so any of them can be restored."""
+
+    __tablename__ = "post_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReviewDecision(Base):
+    """A client's decision on a post from a review pack, with who and when."""
+
+    __tablename__ = "review_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    decision: Mapped[str] = mapped_column(String(20))  # "approved" | "changes_requested"
+    comment: Mapped[str] = mapped_column(Text, default="")
+    decided_by: Mapped[str] = mapped_column(String(200), default="")
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class HashtagGroup(Base):
+    __tablename__ = "hashtag_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    tags: Mapped[str] = mapped_column(Text, default="")  # "#coffee #riga"
+
+
+class TextSnippet(Base):
+    __tablename__ = "text_snippets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    body: Mapped[str] = mapped_column(Text, default="")
 
 
 class PostTarget(Base):
@@ -249,10 +303,15 @@ class IdeaSource(Base):
     url: Mapped[str] = mapped_column(String(500))
     last_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     error: Mapped[str] = mapped_column(Text, default="")
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    next_poll_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    etag: Mapped[str] = mapped_column(String(200), default="")
+    modified: Mapped[str] = mapped_column(String(100), default="")
 
 
 class Idea(Base):
     __tablename__ = "ideas"
+    __table_args__ = (UniqueConstraint("source_id", "entry_id", name="uq_ideas_source_entry"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
@@ -260,7 +319,11 @@ class Idea(Base):
     title: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text, default="")
     link: Mapped[str] = mapped_column(String(500), default="")
+    # The feed entry's id (guid) so that a re-read feed adds nothing twice.
+    entry_id: Mapped[str] = mapped_column(String(500), default="")
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    dismissed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id"), nullable=True)
 
 
