@@ -51,6 +51,7 @@ class Capabilities:
     text_counting: TextCounting
     url_length: int | None = None  # every URL counts as this many, if set
     max_text_length_with_media: int | None = None  # e.g. Telegram captions
+    max_text_bytes: int | None = None  # a UTF-8 byte cap as well (Bluesky: 3000)
     max_images: int = 4
     max_image_bytes: int = 5 * 1024 * 1024
     image_types: tuple[str, ...] = ("image/jpeg", "image/png")

@@ -36,6 +36,7 @@ from smmdesk.ui.welcome import WelcomePage
 if TYPE_CHECKING:
     from smmdesk.store.database import Store
     from smmdesk.sync.coordinator import SyncCoordinator
+    from smmdesk.ui.composer.composer_window import ComposerWindow
     from smmdesk.vault import Vault
 
 
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
         self.store: Store | None = None
         self.vault: Vault | None = None
         self.coordinator: SyncCoordinator | None = None
+        self._composer: ComposerWindow | None = None
         title = APP_NAME + (f" — {profile_label}" if profile_label else "")
         self.setWindowTitle(title)
         self.setWindowIcon(app_icon())
@@ -163,6 +165,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self, offer_demo: bool) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        self._action(file_menu, "New &post…", self.new_post, "Ctrl+N", True)
         self._action(file_menu, "&New client…", self.new_client, "Ctrl+Shift+N", True)
         self._action(file_menu, "&Client settings…", self.edit_client, "Ctrl+,", True)
         self._action(file_menu, "Connect &account…", self.connect_account, "Ctrl+Shift+A", True)
@@ -272,6 +275,29 @@ class MainWindow(QMainWindow):
             dialog.connected.connect(lambda _id: owner.refresh_accounts())
         dialog.exec()
 
+    def composer(self) -> ComposerWindow:
+        """The one composer window, created on first use."""
+        if self._composer is None:
+            from smmdesk.ui.composer.composer_window import ComposerWindow
+
+            assert self.store is not None and self.coordinator is not None
+            self._composer = ComposerWindow(
+                self.store, self.reader, self.coordinator.factory.paths.media
+            )
+            self._composer.saved.connect(lambda _id: self.calendar.reload())
+        return self._composer
+
+    def new_post(self) -> None:
+        client_id = self.sidebar.current_client()
+        if client_id is None:
+            QMessageBox.information(self, "New post", "Select the client the post is for first.")
+            return
+        self.composer().new_post(client_id)
+
+    def open_post(self, post_id: int) -> None:
+        if self.attached:
+            self.composer().open_post(post_id)
+
     def _on_account_connected(self, account_id: int) -> None:
         self.refresh_clients()
         if self.coordinator is not None:
@@ -288,6 +314,8 @@ class MainWindow(QMainWindow):
     # --- closing --------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._composer is not None:
+            self._composer.close()  # saves what is being typed
         if self.coordinator is not None:
             self.coordinator.stop(timeout_ms=3000)
         super().closeEvent(event)
