@@ -119,7 +119,8 @@ class TargetsPanel(QWidget):
             if bad and check.over:
                 problems.append(
                     f"{state.account.handle}: {check.count} characters as "
-                    f"{state.account.platform.capitalize()} counts them; the limit is {check.limit}."
+                    f"{state.account.platform.capitalize()} counts them; "
+                    f"the limit is {check.limit}."
                 )
             if bad and too_many:
                 problems.append(
