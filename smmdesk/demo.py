@@ -9,6 +9,7 @@ fixed seed and the clock, so two runs on the same day look alike.
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 from dataclasses import dataclass
@@ -19,10 +20,20 @@ from sqlalchemy import select
 from smmdesk.core.client_rules import ClientSettings
 from smmdesk.core.clock import local_to_utc
 from smmdesk.core.vocabulary import ContentType, PostStatus, TargetStatus
+from smmdesk.core.weekday_themes import dump_themes
 from smmdesk.platforms.sandbox import SandboxConnector
 from smmdesk.store.clients import save_client
 from smmdesk.store.database import Store
-from smmdesk.store.models import Account, AccountMetric, Idea, Post, PostTarget
+from smmdesk.store.models import (
+    Account,
+    AccountMetric,
+    Client,
+    HashtagGroup,
+    Idea,
+    Post,
+    PostTarget,
+    TextSnippet,
+)
 from smmdesk.sync.account_jobs import SyncAccountJob
 from smmdesk.sync.connectors import ConnectorFactory
 from smmdesk.sync.jobs import JobContext
@@ -37,6 +48,10 @@ class DemoClient:
     handles: tuple[str, ...]
     posts: tuple[tuple[ContentType, str], ...]
     ideas: tuple[str, ...]
+    themes: dict[int, str]
+    target_mix: dict[str, int]
+    hashtags: dict[str, str]
+    snippets: dict[str, str]
 
 
 CLIENTS = (
@@ -63,6 +78,18 @@ CLIENTS = (
             (ContentType.TEXT, "Rainy Rīga, warm cups. Come in and dry off."),
         ),
         ("Behind the roaster: a day with our barista", "Coffee & Jāņi: summer menu ideas"),
+        {0: "Motivation Monday", 1: "Tuesday Tip", 3: "Throwback Thursday", 4: "Follow Friday"},
+        {
+            "photo": 30,
+            "question": 20,
+            "promotion": 10,
+            "event": 10,
+            "testimonial": 10,
+            "faq": 10,
+            "video": 10,
+        },
+        {"Coffee": "#kafija #coffee #riga", "Events": "#rigaevents #latteart"},
+        {"Address": "Find us at Tērbatas iela 5, Rīga. Open daily 8–20."},
     ),
     DemoClient(
         ClientSettings(
@@ -86,6 +113,10 @@ CLIENTS = (
             (ContentType.LINK, "Our care guide for Ethiopian roses: addisbloom.example/care"),
         ),
         ("Meskel season arrangements", "Customer photo contest for Valentine's"),
+        {0: "Motivation Monday", 2: "Wisdom Wednesday", 5: "Selfie Saturday", 6: "Sunday Funday"},
+        {"photo": 40, "question": 20, "promotion": 15, "testimonial": 15, "event": 10},
+        {"Flowers": "#addisababa #flowers #roses", "Weddings": "#ethiopianwedding #bouquet"},
+        {"Delivery": "Free delivery in Bole for orders before noon. Call 0911 000 000."},
     ),
 )
 POST_TIMES = (time(9, 30), time(13, 0), time(18, 30))
@@ -114,8 +145,16 @@ def populate(store: Store, vault: Vault, factory: ConnectorFactory, now: datetim
     for demo in CLIENTS:
         with store.transaction() as session:
             client_id = save_client(session, demo.settings)
+            client = session.get(Client, client_id)
+            assert client is not None
+            client.weekday_themes = dump_themes(demo.themes)
+            client.target_mix = json.dumps(demo.target_mix)
             for idea in demo.ideas:
                 session.add(Idea(client_id=client_id, title=idea))
+            for name, tags in demo.hashtags.items():
+                session.add(HashtagGroup(client_id=client_id, name=name, tags=tags))
+            for name, body in demo.snippets.items():
+                session.add(TextSnippet(client_id=client_id, name=name, body=body))
         connectors: dict[int, SandboxConnector] = {}
         for handle in demo.handles:
             secret = demo_secret(handle)
