@@ -25,7 +25,9 @@ class ClientSettings:
     min_gap_minutes: int = 120
     link_policy: str = "free"
     notes: str = ""
-    errors: list[str] = field(default_factory=list, compare=False)
+    weekday_themes: dict[int, str] = field(default_factory=dict)  # Monday = 0
+    target_mix: dict[str, float] = field(default_factory=dict)  # content type -> weight
+    content_types: tuple[str, ...] = ()  # offered in the composer; () = all
 
 
 def parse_work_days(text: str) -> tuple[int, ...]:
@@ -62,4 +64,8 @@ def validate(settings: ClientSettings) -> list[str]:
         problems.append("The gap between posts is between 0 and 1440 minutes.")
     if settings.link_policy not in ("free", "justify"):
         problems.append("Unknown link policy.")
+    if any(weight < 0 for weight in settings.target_mix.values()):
+        problems.append("Shares in the target mix cannot be negative.")
+    if settings.target_mix and sum(settings.target_mix.values()) <= 0:
+        problems.append("The target mix needs at least one content type with a share.")
     return problems

@@ -6,12 +6,15 @@ and metrics stay, so reports about the past remain complete.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from smmdesk.core.client_rules import ClientSettings, format_work_days, parse_work_days
+from smmdesk.core.content_mix import parse_target_mix
+from smmdesk.core.weekday_themes import dump_themes, parse_themes
 from smmdesk.store.models import Account, Client
 
 
@@ -32,7 +35,18 @@ def load_settings(session: Session, client_id: int) -> ClientSettings:
         min_gap_minutes=client.min_gap_minutes,
         link_policy=client.link_policy,
         notes=client.notes,
+        weekday_themes=parse_themes(client.weekday_themes),
+        target_mix=parse_target_mix(client.target_mix),
+        content_types=_parse_types(client.content_types),
     )
+
+
+def _parse_types(text: str) -> tuple[str, ...]:
+    try:
+        values = json.loads(text or "[]")
+    except ValueError:
+        return ()
+    return tuple(v for v in values if isinstance(v, str)) if isinstance(values, list) else ()
 
 
 def save_client(session: Session, settings: ClientSettings, client_id: int | None = None) -> int:
@@ -51,6 +65,9 @@ def save_client(session: Session, settings: ClientSettings, client_id: int | Non
     client.min_gap_minutes = settings.min_gap_minutes
     client.link_policy = settings.link_policy
     client.notes = settings.notes
+    client.weekday_themes = dump_themes(settings.weekday_themes)
+    client.target_mix = json.dumps(settings.target_mix, sort_keys=True)
+    client.content_types = json.dumps(list(settings.content_types))
     session.add(client)
     session.flush()
     return client.id

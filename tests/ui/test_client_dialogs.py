@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTime
+from PySide6.QtCore import Qt, QTime
 from PySide6.QtWidgets import QDialogButtonBox
 from sqlalchemy import select
 
@@ -102,3 +102,22 @@ def test_no_keyring_disables_connecting_and_says_how_to_fix_it(qtbot, coordinato
     qtbot.addWidget(dialog)
     assert not dialog.connect_button.isEnabled()
     assert "keyring" in dialog.message.text().lower()
+
+
+def test_planning_settings_are_saved(qtbot, store, reader, client_id):
+    from smmdesk.store.clients import load_settings
+
+    dialog = ClientDialog(store, reader, client_id)
+    qtbot.addWidget(dialog)
+    dialog.planning._use_defaults()
+    dialog.planning.theme_edits[2].setText("Kafija Wednesday")
+    dialog.planning.mix_spins["photo"].setValue(40)
+    dialog.planning.mix_spins["question"].setValue(20)
+    dialog.planning.types.item(1).setCheckState(Qt.CheckState.Unchecked)  # video
+    dialog.accept()
+    with store.session() as session:
+        settings = load_settings(session, client_id)
+    assert settings.weekday_themes[0] == "Motivation Monday"
+    assert settings.weekday_themes[2] == "Kafija Wednesday"
+    assert settings.target_mix == {"photo": 40.0, "question": 20.0}
+    assert "video" not in settings.content_types and "photo" in settings.content_types

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSpinBox,
+    QTabWidget,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
@@ -39,6 +40,7 @@ from smmdesk.store.clients import (
 )
 from smmdesk.store.database import Store
 from smmdesk.store.queries import StoreReader
+from smmdesk.ui.clients.planning_settings import PlanningSettings
 from smmdesk.ui.theme import platform_icon
 
 PALETTE = ("#3d6df2", "#c0392b", "#1b7f3b", "#c98a00", "#8e6cef", "#0b8a8a", "#d62976")
@@ -177,10 +179,17 @@ class ClientDialog(QDialog):
             self.archive_button = buttons.addButton(label, QDialogButtonBox.ButtonRole.ResetRole)
             self.archive_button.clicked.connect(self._toggle_archive)
 
+        general = QWidget()
+        general_layout = QVBoxLayout(general)
+        general_layout.addLayout(identity)
+        general_layout.addWidget(policy_box)
+        general_layout.addWidget(self.accounts_box)
+        self.planning = PlanningSettings(settings)
+        tabs = QTabWidget()
+        tabs.addTab(general, "General")
+        tabs.addTab(self.planning, "Planning")
         layout = QVBoxLayout(self)
-        layout.addLayout(identity)
-        layout.addWidget(policy_box)
-        layout.addWidget(self.accounts_box)
+        layout.addWidget(tabs)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.refresh_accounts()
@@ -188,7 +197,7 @@ class ClientDialog(QDialog):
     # --- settings -----------------------------------------------------------------
 
     def settings(self) -> ClientSettings:
-        return ClientSettings(
+        settings = ClientSettings(
             name=self.name.text(),
             colour=self._colour,
             timezone=self.timezone.currentText().strip(),
@@ -201,6 +210,8 @@ class ClientDialog(QDialog):
             min_gap_minutes=self.min_gap.value(),
             link_policy=str(self.link_policy.currentData()),
         )
+        self.planning.apply_to(settings)
+        return settings
 
     def accept(self) -> None:
         settings = self.settings()
