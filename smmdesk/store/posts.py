@@ -108,11 +108,11 @@ def _sync_targets(post: Post, wanted: dict[int, str | None]) -> None:
         if account_id not in wanted and target.status == TargetStatus.PENDING:
             post.targets.remove(target)
     for account_id, variant in wanted.items():
-        target = existing.get(account_id)
-        if target is None:
+        current = existing.get(account_id)
+        if current is None:
             post.targets.append(PostTarget(account_id=account_id, variant_body=variant))
         else:
-            target.variant_body = variant
+            current.variant_body = variant
 
 
 def _sync_media(post: Post, media_ids: list[int]) -> None:

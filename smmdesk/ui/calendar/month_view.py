@@ -1,66 +1,103 @@
 """The month grid: six weeks of days, each with its posts as coloured chips.
 
 A ``QTableView`` over ``MonthModel`` with a delegate that paints each day:
-the model holds plain ``CalendarPost`` rows bucketed by the *client's* local
+the model holds plain ``PlanEntry`` rows bucketed by the *client's* local
 date, so a post at 00:30 in Riga sits on the Riga day whatever the laptop's
-zone. Only the visible six weeks are queried.
+zone. Each day also shows its weekday theme (small, muted), its observances
+(a pill), a red "!" when the posting guard is broken that day and an amber
+ring when an account has nothing planned (a gap in the next 7 days).
+
+Painting cost is bounded by the 42 cells, not by the posts: a cell paints
+the chips that fit and "+N more". One ``CellGeometry`` function lays a cell
+out for both the delegate and the view's hit tests (tooltips, double-click,
+drag), so they always agree.
+
+Drag a chip to another day to move the post there at the same local time;
+the view only reports the drop (``post_dropped``), the tab decides.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
+    QMimeData,
     QModelIndex,
     QPersistentModelIndex,
+    QPoint,
     QRect,
     QSize,
     Qt,
+    Signal,
 )
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtGui import (
+    QContextMenuEvent,
+    QDrag,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QHelpEvent,
+    QMouseEvent,
+    QPainter,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHeaderView,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
+    QToolTip,
     QWidget,
 )
 
-from smmdesk.core.clock import to_local
-from smmdesk.core.vocabulary import PostStatus
-from smmdesk.store.queries import CalendarPost
-from smmdesk.ui.theme import STATUS_COLOURS, platform_pixmap
+from smmdesk.store.calendar_queries import PlanEntry
+from smmdesk.ui.calendar import chips
+from smmdesk.ui.calendar.calendar_data import EMPTY_NOTE, DayNote, DayPosts
 
 _Index = QModelIndex | QPersistentModelIndex
-# Qt enum members are looked up once here, not on every painted chip: each
-# lookup and flag combination costs microseconds, and a month holds thousands.
-_LEFT = Qt.AlignmentFlag.AlignLeft
-_CENTER = Qt.AlignmentFlag.AlignCenter
-_VCENTER = Qt.AlignmentFlag.AlignVCenter
-_NO_PEN = Qt.PenStyle.NoPen
-_ANTIALIAS = QPainter.RenderHint.Antialiasing
-_ELIDE = Qt.TextElideMode.ElideRight
 _SELECTED = QStyle.StateFlag.State_Selected
-_WHITE, _GRID, _OTHER_MONTH, _SELECTED_BG = (
-    QColor("#ffffff"),
-    QColor("#e6e9ef"),
-    QColor("#f7f8fa"),
-    QColor("#eef3ff"),
-)
-_TEXT, _DIM_TEXT, _MUTED, _TODAY = (
-    QColor("#1f2430"),
-    QColor("#a3a9b5"),
-    QColor("#5b6475"),
-    QColor("#3d6df2"),
-)
+_TOOLTIP = QEvent.Type.ToolTip
+_LEFT_BUTTON = Qt.MouseButton.LeftButton
+_MOVE = Qt.DropAction.MoveAction
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 PostsRole = Qt.ItemDataRole.UserRole + 1
 DateRole = Qt.ItemDataRole.UserRole + 2
+CHIP_HEIGHT = 18
+CHIP_STEP = CHIP_HEIGHT + 2
+
+
+class CellGeometry(NamedTuple):
+    number: QRect
+    theme: QRect
+    marker: QRect
+    observance: QRect | None
+    chips: list[QRect]
+    more: QRect | None
+    hidden: int
+
+
+def cell_geometry(rect: QRect, note: DayNote, count: int) -> CellGeometry:
+    left, top, width = rect.left(), rect.top(), rect.width()
+    number = QRect(left + 4, top + 3, 24, 20)
+    marker = QRect(rect.right() - 20, top + 5, 15, 15)
+    theme = QRect(left + 31, top + 3, max(0, width - 56), 20)
+    y = top + 25
+    observance = None
+    if note.observances:
+        observance = QRect(left + 4, y, width - 8, 15)
+        y += 18
+    room = max(0, (rect.bottom() - y - 1) // CHIP_STEP)
+    shown = count if count <= room else max(0, room - 1)
+    rects = [QRect(left + 3, y + n * CHIP_STEP, width - 6, CHIP_HEIGHT) for n in range(shown)]
+    more = None
+    if count > shown:
+        more = QRect(left + 8, y + shown * CHIP_STEP, width - 12, CHIP_HEIGHT)
+    return CellGeometry(number, theme, marker, observance, rects, more, count - shown)
 
 
 class MonthModel(QAbstractTableModel):
@@ -69,20 +106,29 @@ class MonthModel(QAbstractTableModel):
         self._days: list[date] = []
         self._month = 1
         self._today = date.today()
-        self._posts: dict[date, list[tuple[datetime, CalendarPost]]] = {}
+        self._posts: dict[date, DayPosts] = {}
+        self._notes: dict[date, DayNote] = {}
+        self.account_label = lambda account_id: f"account {account_id}"
+        self.drop_day: date | None = None
 
     def set_month(
-        self, days: list[date], month: int, posts: list[CalendarPost], today: date
+        self,
+        days: list[date],
+        month: int,
+        posts: dict[date, DayPosts],
+        today: date,
+        notes: dict[date, DayNote] | None = None,
     ) -> None:
-        buckets: dict[date, list[tuple[datetime, CalendarPost]]] = defaultdict(list)
-        for post in posts:
-            local = to_local(post.scheduled_at, post.timezone)
-            buckets[local.date()].append((local, post))
-        for items in buckets.values():
-            items.sort(key=lambda pair: pair[0].time())
         self.beginResetModel()
-        self._days, self._month, self._today, self._posts = days, month, today, dict(buckets)
+        self._days, self._month, self._today = days, month, today
+        self._posts, self._notes = posts, notes or {}
         self.endResetModel()
+
+    def set_notes(self, notes: dict[date, DayNote]) -> None:
+        """Replace the day notes only (themes, observances, warnings, gaps)."""
+        self._notes = notes
+        if self._days:
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, 6))
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._days) // 7
@@ -93,8 +139,17 @@ class MonthModel(QAbstractTableModel):
     def day_at(self, index: _Index) -> date:
         return self._days[index.row() * 7 + index.column()]
 
-    def posts_on(self, day: date) -> list[tuple[datetime, CalendarPost]]:
+    def index_of(self, day: date) -> QModelIndex:
+        if not self._days or not self._days[0] <= day <= self._days[-1]:
+            return QModelIndex()
+        offset = (day - self._days[0]).days
+        return self.index(offset // 7, offset % 7)
+
+    def posts_on(self, day: date) -> DayPosts:
         return self._posts.get(day, [])
+
+    def note_on(self, day: date) -> DayNote:
+        return self._notes.get(day, EMPTY_NOTE)
 
     def in_month(self, day: date) -> bool:
         return day.month == self._month
@@ -111,18 +166,17 @@ class MonthModel(QAbstractTableModel):
         if role == PostsRole:
             return self.posts_on(day)
         if role == Qt.ItemDataRole.ToolTipRole:
-            posts = self.posts_on(day)
-            if not posts:
-                return f"{day:%A %d %B}: nothing planned"
-            lines = [f"{day:%A %d %B}: {len(posts)} post{'s' if len(posts) > 1 else ''}"]
-            for local, post in posts[:12]:
-                status = PostStatus(post.status).label
-                lines.append(f"{local:%H:%M}  [{status}]  {post.body[:70]}")
-            if len(posts) > 12:
-                lines.append(f"… and {len(posts) - 12} more")
-            return "\n".join(lines)
+            return chips.day_tooltip(
+                day, self.note_on(day), self.posts_on(day), self.account_label
+            )
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{day:%d %B}, {len(self.posts_on(day))} posts"
+            note = self.note_on(day)
+            text = f"{day:%A %d %B}, {len(self.posts_on(day))} posts"
+            if note.theme:
+                text += f", theme {note.theme}"
+            if note.warnings:
+                text += f", {len(note.warnings)} posting guard warnings"
+            return text
         return None
 
     def headerData(
@@ -134,115 +188,92 @@ class MonthModel(QAbstractTableModel):
 
 
 class DayDelegate(QStyledItemDelegate):
-    """Paints one day: its number, then one chip per post while they fit."""
+    """Paints one day: number, theme, marker, observance, then chips while they fit."""
 
-    CHIP_HEIGHT = 18
-
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, painter: chips.ChipPainter, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._fonts: tuple[QFont, QFont, QFont] | None = None
-        self._colours: dict[str, tuple[QColor, QColor]] = {}
-
-    def _fonts_for(self, base: QFont) -> tuple[QFont, QFont, QFont]:
-        if self._fonts is None:
-            bold = QFont(base)
-            bold.setBold(True)
-            chip = QFont(base)
-            chip.setPointSizeF(max(7.0, base.pointSizeF() - 1.5))
-            self._fonts = (QFont(base), bold, chip)
-        return self._fonts
-
-    def _client_colours(self, colour: str) -> tuple[QColor, QColor]:
-        pair = self._colours.get(colour)
-        if pair is None:
-            solid = QColor(colour)
-            tint = QColor(solid)
-            tint.setAlpha(34)
-            pair = self._colours[colour] = (solid, tint)
-        return pair
+        self.chips = painter
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         model = index.model()
         assert isinstance(model, MonthModel)
         day = model.day_at(index)
         rect: QRect = option.rect  # type: ignore[attr-defined]
-        regular, bold, chip_font = self._fonts_for(option.font)  # type: ignore[attr-defined]
+        cp = self.chips
+        cp.set_base_font(option.font)  # type: ignore[attr-defined]
+        note = model.note_on(day)
+        posts = model.posts_on(day)
+        geometry = cell_geometry(rect, note, len(posts))
         in_month, today = model.in_month(day), model.is_today(day)
         painter.save()
-        painter.setRenderHint(_ANTIALIAS)
-        selected = bool(option.state & _SELECTED)  # type: ignore[attr-defined]
-        background = _SELECTED_BG if selected else (_WHITE if in_month else _OTHER_MONTH)
-        painter.fillRect(rect, background)
-        painter.setPen(_GRID)
-        painter.drawRect(rect.adjusted(0, 0, -1, -1))
-
-        painter.setFont(bold if today else regular)
-        if today:
-            badge = QRect(rect.left() + 4, rect.top() + 2, 22, 20)
-            painter.setPen(_NO_PEN)
-            painter.setBrush(_TODAY)
-            painter.drawEllipse(badge)
-            painter.setPen(_WHITE)
-            painter.drawText(badge, _CENTER, str(day.day))
+        painter.setRenderHint(chips.ANTIALIAS)
+        if day == model.drop_day:
+            background = chips.DROP_BG
+        elif option.state & _SELECTED:  # type: ignore[attr-defined]
+            background = chips.SELECTED_BG
         else:
-            painter.setPen(_TEXT if in_month else _DIM_TEXT)
-            painter.drawText(QRect(rect.left() + 6, rect.top() + 3, 26, 18), _LEFT, str(day.day))
+            background = chips.WHITE if in_month else chips.OTHER_MONTH
+        painter.fillRect(rect, background)
+        painter.setPen(chips.GRID)
+        painter.drawRect(rect.adjusted(0, 0, -1, -1))
+        if day == model.drop_day:
+            painter.setPen(chips.DROP_EDGE)
+            painter.drawRect(rect.adjusted(1, 1, -2, -2))
 
-        posts = model.posts_on(day)
-        painter.setFont(chip_font)
-        metrics = painter.fontMetrics()
-        time_width = metrics.horizontalAdvance("00:00 ")
-        top = rect.top() + 24
-        room = max(0, (rect.bottom() - top - 2) // (self.CHIP_HEIGHT + 2))
-        shown = posts if len(posts) <= room else posts[: max(0, room - 1)]
-        for local, post in shown:
-            chip = QRect(rect.left() + 3, top, rect.width() - 6, self.CHIP_HEIGHT)
-            self._paint_chip(painter, chip, local, post, time_width)
-            top += self.CHIP_HEIGHT + 2
-        hidden = len(posts) - len(shown)
-        if hidden > 0:
-            painter.setPen(_MUTED)
+        number = geometry.number
+        if today:
+            painter.setFont(cp.bold)  # type: ignore[arg-type]
+            badge = QRect(number.left(), number.top(), 22, 20)
+            painter.setPen(chips.NO_PEN)
+            painter.setBrush(chips.TODAY)
+            painter.drawEllipse(badge)
+            painter.setPen(chips.WHITE)
+            painter.drawText(badge, chips.CENTER, str(day.day))
+        else:
+            painter.setFont(cp.font)  # type: ignore[arg-type]
+            painter.setPen(chips.TEXT if in_month else chips.DIM_TEXT)
+            painter.drawText(number.adjusted(2, 0, 0, 0), chips.LEFT_VCENTER, str(day.day))
+
+        painter.setFont(cp.small)  # type: ignore[arg-type]
+        if note.theme:
+            metrics = cp.metrics
+            assert metrics is not None
+            painter.setPen(chips.SOFT)
             painter.drawText(
-                QRect(rect.left() + 8, top, rect.width() - 12, self.CHIP_HEIGHT),
-                _VCENTER,
-                f"+{hidden} more",
+                geometry.theme,
+                chips.LEFT_VCENTER,
+                metrics.elidedText(note.theme, chips.ELIDE, geometry.theme.width()),
             )
-        painter.restore()
+        if note.warnings or note.gap_accounts:
+            chips.paint_marker(painter, geometry.marker, note)
+        if geometry.observance is not None:
+            chips.paint_observances(painter, geometry.observance, note.observances)
 
-    def _paint_chip(
-        self, painter: QPainter, rect: QRect, local: datetime, post: CalendarPost, time_width: int
-    ) -> None:
-        solid, tint = self._client_colours(post.colour)
-        painter.setPen(_NO_PEN)
-        painter.setBrush(tint)
-        painter.drawRoundedRect(rect, 4, 4)
-        painter.setBrush(solid)
-        painter.drawRoundedRect(QRect(rect.left(), rect.top(), 4, rect.height()), 2, 2)
-        x = rect.left() + 8
-        painter.setBrush(self._client_colours(STATUS_COLOURS.get(post.status, "#7a8294"))[0])
-        painter.drawEllipse(QRect(x, rect.center().y() - 3, 7, 7))
-        x += 11
-        painter.setPen(_TEXT)
-        painter.drawText(QRect(x, rect.top(), 36, rect.height()), _VCENTER, f"{local:%H:%M}")
-        x += time_width
-        for platform in post.platforms[:3]:
-            painter.drawPixmap(x, rect.top() + 3, platform_pixmap(platform, 12))
-            x += 14
-        text_rect = QRect(x + 2, rect.top(), rect.right() - x - 4, rect.height())
-        body = " ".join(post.body.split())
-        elided = painter.fontMetrics().elidedText(body, _ELIDE, max(0, text_rect.width()))
-        painter.drawText(text_rect, _VCENTER, elided)
+        for chip_rect, (local, entry) in zip(geometry.chips, posts, strict=False):
+            cp.paint(painter, chip_rect, local, entry)
+        if geometry.more is not None:
+            painter.setPen(chips.MUTED)
+            painter.drawText(geometry.more, chips.LEFT_VCENTER, f"+{geometry.hidden} more")
+        painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
         return QSize(120, 110)
 
 
 class MonthGrid(QTableView):
+    """The month's table view: hit tests, tooltips, double-click, drag and drop."""
+
+    post_activated = Signal(int)  # double-click on a post
+    day_activated = Signal(object)  # double-click on a day's free space: date
+    day_menu_requested = Signal(object, object, QPoint)  # date, post id or None, global pos
+    post_dropped = Signal(int, object)  # post id, date
+
     def __init__(self) -> None:
         super().__init__()
         self.month_model = MonthModel()
         self.setModel(self.month_model)
-        self.setItemDelegate(DayDelegate(self))
+        self.chip_painter = chips.ChipPainter()
+        self.setItemDelegate(DayDelegate(self.chip_painter, self))
         self.setShowGrid(False)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -251,8 +282,179 @@ class MonthGrid(QTableView):
         self.verticalHeader().hide()
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.horizontalHeader().setHighlightSections(False)
         self.setMouseTracking(True)
+        self.setAcceptDrops(True)
+        self.viewport().setAcceptDrops(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
+        self.drag_enabled = False  # until the tab has a store to write to
+        self._press: tuple[QPoint, int] | None = None  # where a chip was pressed, its post id
 
     def visible_range(self) -> tuple[date, date]:
         first = self.month_model.day_at(self.month_model.index(0, 0))
         return first, first + timedelta(days=42)
+
+    # --- hit tests ----------------------------------------------------------------------
+
+    def geometry_at(self, pos: QPoint) -> tuple[date, CellGeometry] | None:
+        index = self.indexAt(pos)
+        if not index.isValid():
+            return None
+        day = self.month_model.day_at(index)
+        rect = self.visualRect(index)
+        posts = self.month_model.posts_on(day)
+        return day, cell_geometry(rect, self.month_model.note_on(day), len(posts))
+
+    def post_at(self, pos: QPoint) -> tuple[datetime, PlanEntry] | None:
+        found = self.geometry_at(pos)
+        if found is None:
+            return None
+        day, geometry = found
+        for chip_rect, pair in zip(geometry.chips, self.month_model.posts_on(day), strict=False):
+            if chip_rect.contains(pos):
+                return pair
+        return None
+
+    def chip_rect(self, post_id: int) -> QRect | None:
+        """Where a post's chip is painted, if it is (for tests and drag images)."""
+        for day in self.month_model._days:
+            posts = self.month_model.posts_on(day)
+            for n, (_local, entry) in enumerate(posts):
+                if entry.id == post_id:
+                    index = self.month_model.index_of(day)
+                    rect = self.visualRect(index)
+                    geometry = cell_geometry(rect, self.month_model.note_on(day), len(posts))
+                    return geometry.chips[n] if n < len(geometry.chips) else None
+        return None
+
+    # --- tooltips, clicks, menus ---------------------------------------------------------
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == _TOOLTIP:
+            assert isinstance(event, QHelpEvent)
+            text = self._tooltip_at(event.pos())
+            if text:
+                QToolTip.showText(event.globalPos(), text, self.viewport())
+            else:
+                QToolTip.hideText()
+            return True
+        return super().viewportEvent(event)
+
+    def _tooltip_at(self, pos: QPoint) -> str:
+        found = self.geometry_at(pos)
+        if found is None:
+            return ""
+        day, geometry = found
+        model = self.month_model
+        note = model.note_on(day)
+        if geometry.marker.contains(pos) and note.warnings:
+            return chips.warnings_tooltip(day, note)
+        if geometry.marker.contains(pos) and note.gap_accounts:
+            return chips.gaps_tooltip(day, note, model.account_label)
+        if geometry.observance is not None and geometry.observance.contains(pos):
+            return chips.observances_tooltip(note)
+        post = self.post_at(pos)
+        if post is not None:
+            return chips.post_tooltip(post[0], post[1], model.account_label)
+        return chips.day_tooltip(day, note, model.posts_on(day), model.account_label)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        pos = event.position().toPoint()
+        post = self.post_at(pos)
+        if post is not None:
+            self.post_activated.emit(post[1].id)
+            return
+        found = self.geometry_at(pos)
+        if found is not None:
+            self.day_activated.emit(found[0])
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        pos = self.viewport().mapFrom(self, event.pos())
+        found = self.geometry_at(pos)
+        if found is None:
+            return
+        self.setCurrentIndex(self.indexAt(pos))
+        post = self.post_at(pos)
+        self.day_menu_requested.emit(found[0], post[1].id if post else None, event.globalPos())
+
+    # --- drag and drop -------------------------------------------------------------------
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._press = None
+        if event.button() == _LEFT_BUTTON:
+            pos = event.position().toPoint()
+            post = self.post_at(pos)
+            if post is not None:
+                self._press = (pos, post[1].id)
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._press is not None and event.buttons() & _LEFT_BUTTON:
+            start, post_id = self._press
+            pos = event.position().toPoint()
+            if (pos - start).manhattanLength() >= QApplication.startDragDistance():
+                self._press = None
+                self._start_drag(post_id, start)
+                return
+        super().mouseMoveEvent(event)
+
+    def _start_drag(self, post_id: int, start: QPoint) -> None:
+        post = self.post_at(start)
+        if post is None:
+            return
+        local, entry = post
+        if entry.status == "published":
+            QToolTip.showText(self.viewport().mapToGlobal(start), chips.PUBLISHED_LOCKED, self)
+            return
+        if not self.drag_enabled:
+            QToolTip.showText(
+                self.viewport().mapToGlobal(start), "Still loading; try again in a moment.", self
+            )
+            return
+        rect = self.chip_rect(post_id) or QRect(start, QSize(120, CHIP_HEIGHT))
+        mime = QMimeData()
+        mime.setData(chips.MIME_POST, str(post_id).encode())
+        drag = QDrag(self)
+        drag.setMimeData(mime)
+        drag.setPixmap(self.chip_painter.drag_pixmap(local, entry, rect.width(), rect.height()))
+        drag.setHotSpot(start - rect.topLeft())
+        drag.exec(_MOVE)
+        self._set_drop_day(None)
+
+    def _set_drop_day(self, day: date | None) -> None:
+        if self.month_model.drop_day != day:
+            self.month_model.drop_day = day
+            self.viewport().update()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasFormat(chips.MIME_POST) and self.drag_enabled:
+            event.setDropAction(_MOVE)
+            event.accept()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if not event.mimeData().hasFormat(chips.MIME_POST) or not self.drag_enabled:
+            event.ignore()
+            return
+        found = self.geometry_at(event.position().toPoint())
+        self._set_drop_day(found[0] if found else None)
+        event.setDropAction(_MOVE)
+        event.accept()
+
+    def dragLeaveEvent(self, event: Any) -> None:
+        self._set_drop_day(None)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self._set_drop_day(None)
+        if not event.mimeData().hasFormat(chips.MIME_POST):
+            event.ignore()
+            return
+        found = self.geometry_at(event.position().toPoint())
+        if found is None:
+            event.ignore()
+            return
+        post_id = int(bytes(event.mimeData().data(chips.MIME_POST).data()).decode())
+        event.setDropAction(_MOVE)
+        event.accept()
+        self.post_dropped.emit(post_id, found[0])
