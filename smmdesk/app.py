@@ -121,6 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return
         coordinator.network.watch_system()
         coordinator.start()
+        window.feed_poller.start()
 
     # Paint real data first (read with plain sqlite3), then load the ORM, the
     # vault and the sync engine: the window is on screen while they load.

@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.calendar, "Calendar")
         self.inbox_tab = LazyTab(self._build_inbox)
         self.analytics_tab = LazyTab(self._build_analytics)
+        self._lazy_tabs = [self.inbox_tab, self.analytics_tab]
         self.tabs.addTab(self.inbox_tab, "Inbox")
         self.tabs.addTab(self.analytics_tab, "Analytics")
 
@@ -122,6 +123,12 @@ class MainWindow(QMainWindow):
         coordinator.posts_changed.connect(self.calendar.reload)
         for action in self._service_actions:
             action.setEnabled(True)
+        from smmdesk.sync.feeds import FeedPoller
+
+        self.feed_poller = FeedPoller(coordinator, parent=self)
+        self.ideas_tab = LazyTab(self._build_ideas)
+        self.tabs.addTab(self.ideas_tab, "Ideas")
+        self._lazy_tabs.append(self.ideas_tab)
         self.status.show_status(coordinator.status())
 
     @property
@@ -135,7 +142,28 @@ class MainWindow(QMainWindow):
 
         tab = InboxTab(self.reader)
         tab.set_client(self.sidebar.current_client())
+        tab.idea_requested.connect(self._idea_from_inbox)
         return tab
+
+    def _idea_from_inbox(self, item_id: int) -> None:
+        if self.store is None:
+            return
+        from smmdesk.store.ideas import inbox_item_to_idea
+
+        with self.store.transaction() as session:
+            inbox_item_to_idea(session, item_id)
+        if self.ideas_tab.content is not None:
+            self.ideas_tab.content.reload()  # type: ignore[attr-defined]
+        self.statusBar().showMessage("Added to Ideas", 4000)
+
+    def _build_ideas(self) -> QWidget:
+        from smmdesk.ui.ideas.ideas_panel import IdeasPanel
+
+        assert self.store is not None
+        panel = IdeasPanel(self.store, self.reader.db, self.feed_poller)
+        panel.set_client(self.sidebar.current_client())
+        panel.draft_created.connect(self.open_post)
+        return panel
 
     def _build_analytics(self) -> QWidget:
         from smmdesk.ui.analytics.analytics_tab import AnalyticsTab
@@ -176,7 +204,7 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
         view_menu = bar.addMenu("&View")
-        for number, name in enumerate(("Calendar", "Inbox", "Analytics")):
+        for number, name in enumerate(("Calendar", "Inbox", "Analytics", "Ideas")):
             self._action(
                 view_menu,
                 f"&{name}",
@@ -209,7 +237,7 @@ class MainWindow(QMainWindow):
 
     def _on_client_selected(self, client_id: int | None) -> None:
         self.calendar.set_client(client_id)
-        for lazy in (self.inbox_tab, self.analytics_tab):
+        for lazy in self._lazy_tabs:
             if lazy.content is not None:
                 lazy.content.set_client(client_id)  # type: ignore[attr-defined]
 
@@ -317,6 +345,7 @@ class MainWindow(QMainWindow):
         if self._composer is not None:
             self._composer.close()  # saves what is being typed
         if self.coordinator is not None:
+            self.feed_poller.stop()
             self.coordinator.stop(timeout_ms=3000)
         super().closeEvent(event)
 

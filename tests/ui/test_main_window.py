@@ -161,3 +161,20 @@ def test_an_uncaught_error_is_shown_once(qtbot, monkeypatch):
     qtbot.waitUntil(lambda: len(shown) == 1)
     qtbot.wait(50)
     assert len(shown) == 1 and "kaput" in shown[0]
+
+
+def test_an_inbox_item_becomes_an_idea(qtbot, demo_store, window):
+    from smmdesk.store.models import Idea
+
+    window.refresh_clients()
+    window.show()
+    window.tabs.setCurrentIndex(1)
+    inbox = window.inbox_tab.content
+    inbox.table.selectRow(0)
+    with demo_store.session() as session:
+        before = session.query(Idea).count()
+    inbox.idea_button.click()
+    with demo_store.session() as session:
+        assert session.query(Idea).count() == before + 1
+    window.tabs.setCurrentIndex(3)
+    assert window.ideas_tab.content is not None

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
     QPlainTextEdit,
+    QPushButton,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -21,6 +22,10 @@ from smmdesk.ui.inbox.inbox_model import InboxTableModel
 
 
 class InboxTab(QWidget):
+    #: The manager wants a post about this item's topic (SMM-PRACTICE: ideas
+    #: from comments). Carries the inbox item id.
+    idea_requested = Signal(int)
+
     def __init__(self, reader: StoreReader) -> None:
         super().__init__()
         self.client_id: int | None = None
@@ -54,11 +59,16 @@ class InboxTab(QWidget):
         self.body = QPlainTextEdit()
         self.body.setReadOnly(True)
 
+        self.idea_button = QPushButton("Turn into an idea")
+        self.idea_button.setToolTip("Keep this topic in the client's Ideas for a future post")
+        self.idea_button.setEnabled(False)
+        self.idea_button.clicked.connect(self._request_idea)
         detail = QWidget()
         detail_layout = QVBoxLayout(detail)
         detail_layout.addWidget(self.heading)
         detail_layout.addWidget(self.meta)
         detail_layout.addWidget(self.body, 1)
+        detail_layout.addWidget(self.idea_button, 0, Qt.AlignmentFlag.AlignRight)
 
         list_side = QWidget()
         list_layout = QVBoxLayout(list_side)
@@ -88,6 +98,12 @@ class InboxTab(QWidget):
         self.heading.setText("Select an item to read it")
         self.meta.clear()
         self.body.clear()
+        self.idea_button.setEnabled(False)
+        self._current_id: int | None = None
+
+    def _request_idea(self) -> None:
+        if self._current_id is not None:
+            self.idea_requested.emit(self._current_id)
 
     def _show_item(self, current: QModelIndex, _previous: QModelIndex) -> None:
         item = self.model.row_at(current.row()) if current.isValid() else None
@@ -97,3 +113,5 @@ class InboxTab(QWidget):
         local = to_local(item.created_at, item.timezone)
         self.meta.setText(f"to {item.handle} · {local:%A %d %B %Y, %H:%M} ({item.timezone})")
         self.body.setPlainText(item.body)
+        self._current_id = item.id
+        self.idea_button.setEnabled(True)

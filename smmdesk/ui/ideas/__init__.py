@@ -1,0 +1,1 @@
+"""The Ideas panel: a client's ideas from feeds, comments and notes."""
