@@ -1,6 +1,5 @@
-"""Exports for clients: PDF reports, CSV and iCalendar files.
+"""Files for and from clients: iCalendar schedules, CSV imports, PDF review packs.
 
-This layer turns store data into files and knows no widgets (QPdfWriter is
-allowed). Planning exports and client reports are built here by the
-planning and analytics work; nothing in the foundation writes files yet.
+This layer turns store data into files (and planned posts back from CSV) and
+knows no widgets; QPdfWriter is allowed for PDFs.
 """

@@ -212,6 +212,23 @@ class MainWindow(QMainWindow):
                 f"Ctrl+{number + 1}",
             )
 
+        planning = bar.addMenu("&Planning")
+        self._action(
+            planning, "&Import posts from CSV…", lambda: self._exchange("import"), "", True
+        )
+        self._action(
+            planning,
+            "Export &schedule as calendar (.ics)…",
+            lambda: self._exchange("ics"),
+            "",
+            True,
+        )
+        planning.addSeparator()
+        self._action(planning, "Review &pack (PDF)…", lambda: self._exchange("pack"), "", True)
+        self._action(
+            planning, "&Record review decisions…", lambda: self._exchange("decisions"), "", True
+        )
+
         sync_menu = bar.addMenu("&Sync")
         self._action(sync_menu, "Sync &now", lambda: self._sync("sync_all"), "F5", True)
         self._action(sync_menu, "&Publish due posts", lambda: self._sync("publish_due"), "", True)
@@ -301,6 +318,31 @@ class MainWindow(QMainWindow):
         dialog.connected.connect(self._on_account_connected)
         if owner is not None:
             dialog.connected.connect(lambda _id: owner.refresh_accounts())
+        dialog.exec()
+
+    def _exchange(self, what: str) -> None:
+        """The planning exchange dialogs: CSV in, iCalendar and review packs out."""
+        assert self.store is not None and self.coordinator is not None
+        from smmdesk.ui.exchange import dialogs
+        from smmdesk.ui.exchange.decisions_dialog import RecordDecisionsDialog
+        from smmdesk.ui.exchange.import_dialog import ImportCsvDialog
+
+        client_id = self.sidebar.current_client()
+        media = self.coordinator.factory.paths.media
+        if what == "ics":
+            dialogs.ExportCalendarDialog(self.store, client_id, self).exec()
+            return
+        if client_id is None:
+            QMessageBox.information(self, "Planning", "Select a client in the sidebar first.")
+            return
+        if what == "import":
+            dialog = ImportCsvDialog(self.store, client_id, media, self)
+            dialog.imported.connect(lambda _ids: self.calendar.reload())
+        elif what == "pack":
+            dialog = dialogs.ReviewPackDialog(self.store, client_id, self, media_dir=media)
+        else:
+            dialog = RecordDecisionsDialog(self.store, client_id, self)
+            dialog.decisions_changed.connect(lambda _id: self.calendar.reload())
         dialog.exec()
 
     def composer(self) -> ComposerWindow:

@@ -178,3 +178,20 @@ def test_an_inbox_item_becomes_an_idea(qtbot, demo_store, window):
         assert session.query(Idea).count() == before + 1
     window.tabs.setCurrentIndex(3)
     assert window.ideas_tab.content is not None
+
+
+def test_planning_menu_opens_each_exchange_dialog(qtbot, demo_store, window, monkeypatch):
+    from PySide6.QtWidgets import QDialog
+
+    opened = []
+    monkeypatch.setattr(QDialog, "exec", lambda self: opened.append(type(self).__name__) or 0)
+    window.refresh_clients()
+    window.sidebar.list.setCurrentIndex(window.sidebar.model.index(1))
+    for what in ("import", "ics", "pack", "decisions"):
+        window._exchange(what)
+    assert opened == [
+        "ImportCsvDialog",
+        "ExportCalendarDialog",
+        "ReviewPackDialog",
+        "RecordDecisionsDialog",
+    ]

@@ -1,0 +1,579 @@
+"""Planned posts from a CSV file: preview every row, then import all or nothing.
+
+The file (UTF-8, with or without a byte-order mark) has a header row naming
+its columns, in any order and any case:
+
+========  ========  ==========================================================
+column    needed    what it holds
+========  ========  ==========================================================
+date      yes       ``YYYY-MM-DD`` or ``DD.MM.YYYY``
+time      yes       ``HH:MM`` (24 hours), in the *client's* time zone
+accounts  yes       handles separated by spaces or commas:
+                    ``@kafija.riga @kafija_events``; the ``@`` is optional;
+                    ``telegram:@kafija`` picks one network when a handle is
+                    used on several
+text      yes       the post text (quote it to keep line breaks)
+type      no        a content type, by value or label (``photo``,
+                    ``Promotion / discount``); default ``text``
+image     no        a picture (PNG, JPEG, GIF or WebP), relative to the
+                    CSV's folder or absolute
+========  ========  ==========================================================
+
+A few other spellings of the column names are accepted (``account``,
+``content type``, ``image path``...); an unknown column refuses the whole
+file, because a misspelt ``image`` column would otherwise import posts
+silently without their pictures. Commas, semicolons and tabs are recognised
+as delimiters from the header line.
+
+``preview_import`` checks every row and says in plain words why a row is
+refused ("line 4: no account @foo for Kafija Rīga"); it writes nothing.
+``apply_import`` then creates the posts in the caller's transaction and
+raises unless *every* row was accepted: the import is all or nothing.
+
+Decisions worth knowing:
+
+* line numbers are those of the file as a text editor shows them (the header
+  is line 1; a quoted text spanning lines is numbered by its first line);
+* a wall-clock time that does not exist on a daylight-saving day ("the
+  clocks go forward") is refused; one that happens twice (the clocks go back)
+  means the first of the two, as calendar apps do;
+* text length is counted the way each network counts it
+  (``core.text_length.measure``: graphemes, code points or UTF-16 units,
+  URLs at their fixed length where the network says so), against
+  ``max_text_length_with_media`` when there is an image and the network
+  declares one;
+* images are copied into the profile's media folder as ``<sha256><ext>`` and
+  recorded once in ``media`` (``store.posts.store_media``, as the composer
+  does), however many rows or earlier imports use the same picture. A copy
+  made by an import whose transaction rolls back is removed again.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from smmdesk.core.clock import zone
+from smmdesk.core.text_length import measure
+from smmdesk.core.vocabulary import ContentType, PostStatus, TargetStatus
+from smmdesk.platforms import connector_class
+from smmdesk.platforms.base import Capabilities, TextCounting
+from smmdesk.store.models import Account, Client, Post, PostMedia, PostTarget
+from smmdesk.store.posts import MediaError, sniff_image, store_media
+
+__all__ = [
+    "CsvImportError",
+    "ImportRefused",
+    "RowResult",
+    "apply_import",
+    "network_name",
+    "preview_import",
+    "text_length",
+    "text_limit",
+]
+
+
+class CsvImportError(ValueError):
+    """The file as a whole cannot be read (not text, no header, unknown column)."""
+
+
+class ImportRefused(ValueError):
+    """``apply_import`` was given rows that were not all accepted."""
+
+
+@dataclass(frozen=True)
+class RowResult:
+    """One data row of the file, checked."""
+
+    line: int
+    accepted: bool
+    reason: str  # "" when accepted; otherwise "line 4: ..." in plain words
+    scheduled_at: datetime | None  # aware UTC
+    account_ids: tuple[int, ...]
+    text: str
+    content_type: str
+    image: Path | None  # resolved path of the picture, if any
+
+
+# --- columns ------------------------------------------------------------------
+
+_COLUMN_NAMES: dict[str, str] = {
+    "date": "date",
+    "day": "date",
+    "time": "time",
+    "accounts": "accounts",
+    "account": "accounts",
+    "handles": "accounts",
+    "handle": "accounts",
+    "text": "text",
+    "body": "text",
+    "type": "type",
+    "content type": "type",
+    "content_type": "type",
+    "image": "image",
+    "image path": "image",
+    "image_path": "image",
+    "picture": "image",
+}
+_REQUIRED = ("date", "time", "accounts", "text")
+_KNOWN_HELP = "date, time, accounts, text, type, image"
+
+
+def _read_text(csv_path: Path) -> str:
+    try:
+        raw = csv_path.read_bytes()
+    except OSError as exc:
+        raise CsvImportError(f"{csv_path.name} cannot be read: {exc.strerror or exc}") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CsvImportError(
+            f"{csv_path.name} is not UTF-8 text. Save it as “CSV UTF-8” and try again."
+        ) from None
+
+
+def _delimiter(header_line: str) -> str:
+    counts = {d: header_line.count(d) for d in (";", "\t", ",")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _columns(header: Sequence[str]) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    unknown = []
+    for index, name in enumerate(header):
+        key = " ".join(name.strip().lower().split())
+        if not key:
+            continue
+        column = _COLUMN_NAMES.get(key)
+        if column is None:
+            unknown.append(name.strip())
+        elif column in columns:
+            raise CsvImportError(f"The column “{column}” appears twice in the header.")
+        else:
+            columns[column] = index
+    if unknown:
+        names = ", ".join(f"“{n}”" for n in unknown)
+        raise CsvImportError(f"Unknown column {names}. The columns are: {_KNOWN_HELP}.")
+    missing = [c for c in _REQUIRED if c not in columns]
+    if missing:
+        raise CsvImportError(
+            f"The header has no {', '.join(missing)} column. "
+            f"The first line must name the columns: {_KNOWN_HELP}."
+        )
+    return columns
+
+
+def _records(text: str) -> tuple[dict[str, int], int, list[tuple[int, list[str]]]]:
+    """The header's columns, its width, and the data rows with the line each starts on."""
+    first_line = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
+    try:
+        header = next(reader, None)
+        if header is None or not any(cell.strip() for cell in header):
+            raise CsvImportError("The file is empty: it needs a header row and one row per post.")
+        columns = _columns(header)
+        rows = []
+        last_line = reader.line_num
+        for record in reader:
+            start, last_line = last_line + 1, reader.line_num
+            if any(cell.strip() for cell in record):
+                rows.append((start, record))
+    except csv.Error as exc:
+        raise CsvImportError(
+            f"The file is not valid CSV near line {reader.line_num}: {exc}."
+        ) from None
+    return columns, len(header), rows
+
+
+# --- values -------------------------------------------------------------------
+
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_DOTTED_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+_TIME = re.compile(r"(\d{1,2}):(\d{2})")
+
+
+def _parse_date(value: str) -> date | str:
+    if m := _ISO_DATE.fullmatch(value):
+        year, month, day = (int(g) for g in m.groups())
+    elif m := _DOTTED_DATE.fullmatch(value):
+        day, month, year = (int(g) for g in m.groups())
+    elif not value:
+        return "the date is missing"
+    else:
+        return f"{value} is not a date (write YYYY-MM-DD or DD.MM.YYYY)"
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return f"{value} is not a date"
+
+
+def _parse_time(value: str) -> time | str:
+    m = _TIME.fullmatch(value)
+    if not value:
+        return "the time is missing"
+    if m is None or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+        return f"{value} is not a time (write HH:MM, 24 hours)"
+    return time(int(m.group(1)), int(m.group(2)))
+
+
+def _local_instant(day: date, at: time, zone_name: str) -> datetime | None:
+    """The UTC instant of a wall-clock time, or None if the clocks skip it."""
+    naive = datetime.combine(day, at)
+    moment = naive.replace(tzinfo=zone(zone_name), fold=0)
+    if moment.astimezone(UTC).astimezone(zone(zone_name)).replace(tzinfo=None) != naive:
+        return None
+    return moment.astimezone(UTC)
+
+
+def _content_type(value: str) -> str | None:
+    key = " ".join(value.strip().lower().split())
+    if not key:
+        return ContentType.TEXT.value
+    for kind in ContentType:
+        if key in (kind.value, kind.label.lower()):
+            return kind.value
+    return None
+
+
+def _size_text(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB" if size >= 1024 * 1024 else f"{size // 1024} KB"
+
+
+# --- text length, as each network counts it -------------------------------------
+
+
+def text_length(text: str, counting: TextCounting | str, url_length: int | None = None) -> int:
+    """The length of ``text`` the way a network counts it (``core.text_length``)."""
+    return measure(text, str(counting), url_length)
+
+
+def text_limit(capabilities: Capabilities, with_media: bool) -> int:
+    if with_media and capabilities.max_text_length_with_media is not None:
+        return capabilities.max_text_length_with_media
+    return capabilities.max_text_length
+
+
+def network_name(platform: str) -> str:
+    try:
+        return connector_class(platform).display_name or platform
+    except KeyError:
+        return platform
+
+
+def _capabilities(platform: str) -> Capabilities | None:
+    try:
+        return connector_class(platform).capabilities
+    except KeyError:
+        return None
+
+
+# --- accounts -------------------------------------------------------------------
+
+
+def _handle_key(handle: str) -> str:
+    return handle.strip().removeprefix("@").lower()
+
+
+def _shown(token: str) -> str:
+    return token if token.startswith("@") or ":" in token else f"@{token}"
+
+
+class _AccountIndex:
+    def __init__(self, accounts: Iterable[Account]) -> None:
+        self.accounts = {a.id: a for a in accounts}
+        self.by_handle: dict[str, list[Account]] = {}
+        for account in self.accounts.values():
+            self.by_handle.setdefault(_handle_key(account.handle), []).append(account)
+
+    def match(self, token: str) -> list[Account]:
+        platform, sep, handle = token.partition(":")
+        if sep and platform.lower() in {a.platform for a in self.accounts.values()}:
+            return [
+                a for a in self.by_handle.get(_handle_key(handle), []) if a.platform == platform
+            ]
+        return self.by_handle.get(_handle_key(token), [])
+
+
+# --- preview --------------------------------------------------------------------
+
+
+def _check_row(
+    line: int,
+    cells: dict[str, str],
+    client: Client,
+    accounts: _AccountIndex,
+    allowed_types: set[str],
+    base: Path,
+    now: datetime,
+) -> RowResult:
+    problems: list[str] = []
+
+    scheduled_at: datetime | None = None
+    day = _parse_date(cells.get("date", ""))
+    at = _parse_time(cells.get("time", ""))
+    if isinstance(day, str):
+        problems.append(day)
+    if isinstance(at, str):
+        problems.append(at)
+    if isinstance(day, date) and isinstance(at, time):
+        scheduled_at = _local_instant(day, at, client.timezone)
+        if scheduled_at is None:
+            problems.append(
+                f"{cells['date']} {cells['time']} does not exist in {client.timezone} "
+                "(the clocks go forward that night)"
+            )
+        elif scheduled_at <= now:
+            problems.append("the time is in the past")
+
+    picked: list[Account] = []
+    tokens = [t for t in re.split(r"[\s,]+", cells.get("accounts", "")) if t]
+    unknown, ambiguous = [], []
+    for token in tokens:
+        found = accounts.match(token)
+        if not found:
+            unknown.append(_shown(token))
+        elif len(found) > 1:
+            ambiguous.append((token, found))
+        elif found[0] not in picked:
+            picked.append(found[0])
+    if not tokens:
+        problems.append("no accounts given")
+    if unknown:
+        noun = "account" if len(unknown) == 1 else "accounts"
+        problems.append(f"no {noun} {', '.join(unknown)} for {client.name}")
+    for token, found in ambiguous:
+        options = " or ".join(f"{a.platform}:{_shown(a.handle)}" for a in found)
+        problems.append(f"{_shown(token)} is on several networks: write {options}")
+
+    text = cells.get("text", "").strip()
+    if not text:
+        problems.append("text is empty")
+
+    content_type = _content_type(cells.get("type", ""))
+    if content_type is None:
+        problems.append(
+            f"“{cells.get('type', '').strip()}” is not a content type "
+            f"(use one of: {', '.join(k.value for k in ContentType)})"
+        )
+    elif allowed_types and content_type not in allowed_types:
+        problems.append(f"{client.name} does not use the content type “{content_type}”")
+
+    image: Path | None = None
+    mime = ""
+    size = 0
+    written = cells.get("image", "").strip()
+    if written:
+        candidate = Path(written).expanduser()
+        image = candidate if candidate.is_absolute() else base / candidate
+        try:
+            with image.open("rb") as f:
+                head = f.read(32)
+            size = image.stat().st_size
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            problems.append(f"image not found: {written}")
+        except OSError as exc:
+            problems.append(f"image cannot be read: {written} ({exc.strerror or exc})")
+        else:
+            kind = sniff_image(head)
+            if kind is None:
+                problems.append(f"{written} is not a PNG, JPEG, GIF or WebP image")
+            else:
+                mime = kind[0]
+
+    for account in picked:
+        caps = _capabilities(account.platform)
+        if caps is None:
+            continue
+        name = network_name(account.platform)
+        if text:
+            limit = text_limit(caps, image is not None)
+            length = text_length(text, caps.text_counting, caps.url_length)
+            if length > limit:
+                with_image = " with an image" if limit != caps.max_text_length else ""
+                problems.append(
+                    f"text is {length} characters; {name} ({_shown(account.handle)}) "
+                    f"allows {limit}{with_image}"
+                )
+        if mime and mime not in caps.image_types:
+            problems.append(f"{name} does not take {mime.split('/')[1].upper()} images")
+        if mime and size > caps.max_image_bytes:
+            problems.append(
+                f"the image is {_size_text(size)}; {name} takes at most "
+                f"{_size_text(caps.max_image_bytes)}"
+            )
+
+    return RowResult(
+        line=line,
+        accepted=not problems,
+        reason=f"line {line}: " + "; ".join(dict.fromkeys(problems)) if problems else "",
+        scheduled_at=scheduled_at,
+        account_ids=tuple(a.id for a in picked),
+        text=text,
+        content_type=content_type or cells.get("type", "").strip(),
+        image=image,
+    )
+
+
+def _client(session: Session, client_id: int) -> Client:
+    client = session.get(Client, client_id)
+    if client is None:
+        raise CsvImportError("The client no longer exists.")
+    return client
+
+
+def _active_accounts(session: Session, client_id: int) -> list[Account]:
+    return list(
+        session.scalars(
+            select(Account)
+            .where(Account.client_id == client_id, Account.archived_at.is_(None))
+            .order_by(Account.id)
+        )
+    )
+
+
+def preview_import(
+    session: Session, client_id: int, csv_path: Path, *, now: datetime | None = None
+) -> list[RowResult]:
+    """Check every data row of ``csv_path`` for the client; write nothing.
+
+    Raises ``CsvImportError`` when the file as a whole cannot be used.
+    """
+    client = _client(session, client_id)
+    columns, width, records = _records(_read_text(csv_path))
+    accounts = _AccountIndex(_active_accounts(session, client_id))
+    try:
+        allowed = {str(t) for t in json.loads(client.content_types or "[]")}
+    except (ValueError, TypeError):
+        allowed = set()
+    moment = now or datetime.now(UTC)
+    base = csv_path.resolve().parent
+    results = []
+    for line, record in records:
+        cells = {name: record[i] if i < len(record) else "" for name, i in columns.items()}
+        cells = {k: v.strip() if k != "text" else v for k, v in cells.items()}
+        if any(cell.strip() for cell in record[width:]):
+            extra = sum(1 for cell in record[width:] if cell.strip())
+            results.append(
+                RowResult(
+                    line=line,
+                    accepted=False,
+                    reason=f"line {line}: {extra} more value(s) than the header has columns "
+                    "(does a text with a delimiter lack its quotes?)",
+                    scheduled_at=None,
+                    account_ids=(),
+                    text=cells.get("text", "").strip(),
+                    content_type=cells.get("type", ""),
+                    image=None,
+                )
+            )
+            continue
+        results.append(_check_row(line, cells, client, accounts, allowed, base, moment))
+    return results
+
+
+# --- apply ----------------------------------------------------------------------
+
+
+class _NewFiles:
+    """Media files this import wrote: removed again if the transaction rolls back."""
+
+    def __init__(self, session: Session) -> None:
+        self.paths: list[Path] = []
+        self.settled = False
+        event.listen(session, "after_commit", self._keep)
+        event.listen(session, "after_rollback", self._remove)
+
+    def _keep(self, _session: Session) -> None:
+        self.settled = True
+
+    def _remove(self, _session: Session) -> None:
+        if not self.settled:
+            self.settled = True
+            for path in self.paths:
+                path.unlink(missing_ok=True)
+
+
+def _store_image(
+    session: Session, source: Path, media_dir: Path, known: dict[Path, int], new_files: _NewFiles
+) -> int:
+    """The media id of ``source``, stored once by content hash (``store.posts``)."""
+    if source in known:
+        return known[source]
+    try:
+        data = source.read_bytes()
+    except OSError as exc:
+        raise ImportRefused(f"{source.name} cannot be read: {exc.strerror or exc}") from None
+    kind = sniff_image(data[:16])
+    if kind is None:
+        raise ImportRefused(f"{source.name} is no longer a PNG, JPEG, GIF or WebP image.")
+    target = media_dir / f"{hashlib.sha256(data).hexdigest()}{kind[1]}"
+    existed = target.exists()
+    try:
+        media_id = store_media(session, media_dir, source)
+    except MediaError as exc:
+        raise ImportRefused(str(exc)) from None
+    if not existed and target.exists():
+        new_files.paths.append(target)
+    known[source] = media_id
+    return media_id
+
+
+def apply_import(
+    session: Session, client_id: int, rows: list[RowResult], media_dir: Path
+) -> list[int]:
+    """Create a scheduled post for every row, in the caller's transaction.
+
+    Raises ``ImportRefused`` (before writing anything) unless every row was
+    accepted and its accounts still belong to the client. Returns the new
+    post ids in the order of the rows.
+    """
+    refused = [r for r in rows if not r.accepted]
+    if refused:
+        shown = "\n".join(r.reason for r in refused[:10])
+        more = f"\n…and {len(refused) - 10} more." if len(refused) > 10 else ""
+        raise ImportRefused(
+            f"Nothing was imported: {len(refused)} of {len(rows)} rows are refused.\n{shown}{more}"
+        )
+    _client(session, client_id)
+    active = {a.id for a in _active_accounts(session, client_id)}
+    for row in rows:
+        if row.scheduled_at is None or not row.account_ids:
+            raise ImportRefused(f"line {row.line}: the row has no time or no accounts.")
+        if not set(row.account_ids) <= active:
+            raise ImportRefused(
+                f"line {row.line}: an account was removed or archived since the preview; "
+                "check the file again."
+            )
+    new_files = _NewFiles(session)
+    known: dict[Path, int] = {}
+    post_ids = []
+    for row in rows:
+        post = Post(
+            client_id=client_id,
+            body=row.text,
+            content_type=row.content_type,
+            status=PostStatus.SCHEDULED.value,
+            scheduled_at=row.scheduled_at,
+        )
+        for account_id in row.account_ids:
+            post.targets.append(
+                PostTarget(account_id=account_id, status=TargetStatus.PENDING.value)
+            )
+        if row.image is not None:
+            media_id = _store_image(session, row.image, media_dir, known, new_files)
+            post.media.append(PostMedia(media_id=media_id, position=0))
+        session.add(post)
+        session.flush()
+        post_ids.append(post.id)
+    return post_ids
