@@ -207,12 +207,28 @@ def _finish_check(app, store, options: Options) -> None:  # type: ignore[no-unty
 
         with store.session() as session:
             clients = session.scalar(select(func.count(Client.id)))
+        _check_bundled_data()
     except Exception as exc:  # the self-test reports any failure as its result
         print(f"self-test FAILED: {exc}", flush=True)
         app.exit(1)
         return
     print(f"self-test ok: window painted, store healthy, {clients} clients", flush=True)
     app.exit(0)
+
+
+def _check_bundled_data() -> None:
+    """The data files and lazily imported modules a bundle could miss."""
+    from datetime import date
+
+    from smmdesk.core.observances import observances_between
+    from smmdesk.core.text_length import count_graphemes
+
+    year = date.today().year
+    days = observances_between(date(year, 1, 1), date(year + 1, 1, 1), "LV")
+    if sum(len(v) for v in days.values()) < 150:
+        raise RuntimeError("the observance calendar or the holidays data is missing")
+    if count_graphemes("👍🏽🇱🇻") != 2:
+        raise RuntimeError("grapheme counting does not work")
 
 
 def _exec_bounded(app, seconds: int) -> int:  # type: ignore[no-untyped-def]
