@@ -123,6 +123,9 @@ class MainWindow(QMainWindow):
         coordinator.posts_changed.connect(self.calendar.reload)
         for action in self._service_actions:
             action.setEnabled(True)
+        self.calendar.attach(store)
+        self.calendar.open_post.connect(self.open_post)
+        self.calendar.new_draft.connect(self.new_draft)
         from smmdesk.sync.feeds import FeedPoller
 
         self.feed_poller = FeedPoller(coordinator, parent=self)
@@ -251,6 +254,8 @@ class MainWindow(QMainWindow):
         has_accounts = self.reader.count_accounts() > 0
         self.sidebar.set_clients(clients)
         self.pages.setCurrentIndex(1 if clients or has_accounts else 0)
+        if self.attached:
+            self.calendar.reload()  # guard, themes, mix or accounts may have changed
 
     def _on_client_selected(self, client_id: int | None) -> None:
         self.calendar.set_client(client_id)
@@ -363,6 +368,24 @@ class MainWindow(QMainWindow):
             QMessageBox.information(self, "New post", "Select the client the post is for first.")
             return
         self.composer().new_post(client_id)
+
+    def new_draft(self, request) -> None:  # type: ignore[no-untyped-def]
+        """A draft asked for from the calendar: a gap, a theme, an observance, a day."""
+        client_id = request.client_id or self.sidebar.current_client()
+        if client_id is None:
+            QMessageBox.information(
+                self, "New draft", "Select the client the post is for in the sidebar first."
+            )
+            return
+        subject = request.observance or request.theme or ""
+        hint = ""
+        if request.observance:
+            hint = f"Drafting for {request.observance}."
+        elif request.theme:
+            hint = f"Drafting for the day's theme: {request.theme}."
+        self.composer().new_post(
+            client_id, request.day, request.account_id, text=subject, hint=hint
+        )
 
     def open_post(self, post_id: int) -> None:
         if self.attached:

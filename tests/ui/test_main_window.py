@@ -195,3 +195,24 @@ def test_planning_menu_opens_each_exchange_dialog(qtbot, demo_store, window, mon
         "ReviewPackDialog",
         "RecordDecisionsDialog",
     ]
+
+
+def test_calendar_requests_open_the_composer(qtbot, demo_store, window):
+    from datetime import date
+
+    from smmdesk.ui.calendar.calendar_data import DraftRequest
+
+    window.refresh_clients()
+    window.sidebar.list.setCurrentIndex(window.sidebar.model.index(2))  # Kafija Rīga
+    client_id = window.sidebar.current_client()
+    monday = date(2026, 11, 30)
+    window.calendar.new_draft.emit(DraftRequest(client_id, monday, None, None, None))
+    composer = window._composer
+    assert composer is not None and composer.post_id is not None
+    assert "Motivation Monday" in composer.theme_hint.text()
+    window.calendar.new_draft.emit(DraftRequest(client_id, monday, None, None, "Octopus Day"))
+    assert composer.text.main_text() == "Octopus Day"
+    first = composer.post_id
+    window.calendar.open_post.emit(first - 1)
+    assert composer.post_id == first - 1
+    composer.close()

@@ -1,16 +1,17 @@
 """The month grid: six weeks of days, each with its posts as coloured chips.
 
-A ``QTableView`` over ``MonthModel`` with a delegate that paints each day:
-the model holds plain ``PlanEntry`` rows bucketed by the *client's* local
-date, so a post at 00:30 in Riga sits on the Riga day whatever the laptop's
-zone. Each day also shows its weekday theme (small, muted), its observances
-(a pill), a red "!" when the posting guard is broken that day and an amber
-ring when an account has nothing planned (a gap in the next 7 days).
+A ``QTableView`` over ``MonthModel``: the model holds plain ``PlanEntry`` rows
+bucketed by the *client's* local date, so a post at 00:30 in Riga sits on the
+Riga day whatever the laptop's zone. Each day also shows its weekday theme
+(small, muted), its observances (a pill), a red "!" when the posting guard is
+broken that day (the posts involved get a red outline) and an amber ring when
+an account has nothing planned (a gap in the next 7 days).
 
-Painting cost is bounded by the 42 cells, not by the posts: a cell paints
-the chips that fit and "+N more". One ``CellGeometry`` function lays a cell
-out for both the delegate and the view's hit tests (tooltips, double-click,
-drag), so they always agree.
+The view paints all days itself in one ``paintEvent`` (Qt's per-item painting
+costs more than the days), and that cost is bounded by the 42 cells, not by
+the posts: a day paints the chips that fit and "+N more". One
+``cell_geometry`` function lays a day out for both the painting and the hit
+tests (tooltips, double-click, drag), so they always agree.
 
 Drag a chip to another day to move the post there at the same local time;
 the view only reports the drop (``post_dropped``), the tab decides.
@@ -18,6 +19,7 @@ the view only reports the drop (``post_dropped``), the tab decides.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -40,19 +42,18 @@ from PySide6.QtGui import (
     QDragMoveEvent,
     QDropEvent,
     QHelpEvent,
+    QKeyEvent,
     QMouseEvent,
     QPainter,
+    QPaintEvent,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QHeaderView,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
     QToolTip,
-    QWidget,
 )
 
 from smmdesk.store.calendar_queries import PlanEntry
@@ -60,14 +61,13 @@ from smmdesk.ui.calendar import chips
 from smmdesk.ui.calendar.calendar_data import EMPTY_NOTE, DayNote, DayPosts
 
 _Index = QModelIndex | QPersistentModelIndex
-_SELECTED = QStyle.StateFlag.State_Selected
 _TOOLTIP = QEvent.Type.ToolTip
 _LEFT_BUTTON = Qt.MouseButton.LeftButton
 _MOVE = Qt.DropAction.MoveAction
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 PostsRole = Qt.ItemDataRole.UserRole + 1
 DateRole = Qt.ItemDataRole.UserRole + 2
-CHIP_HEIGHT = 18
+CHIP_HEIGHT = 17
 CHIP_STEP = CHIP_HEIGHT + 2
 
 
@@ -81,18 +81,24 @@ class CellGeometry(NamedTuple):
     hidden: int
 
 
+def chips_shown(height: int, with_observance: bool, count: int) -> int:
+    """How many of a day's ``count`` chips a cell ``height`` high shows (the rest
+    are "+N more")."""
+    room = max(0, (height - 26 - (17 if with_observance else 0)) // CHIP_STEP)
+    return count if count <= room else max(0, room - 1)
+
+
 def cell_geometry(rect: QRect, note: DayNote, count: int) -> CellGeometry:
     left, top, width = rect.left(), rect.top(), rect.width()
     number = QRect(left + 4, top + 3, 24, 20)
     marker = QRect(rect.right() - 20, top + 5, 15, 15)
     theme = QRect(left + 31, top + 3, max(0, width - 56), 20)
-    y = top + 25
+    y = top + 24
     observance = None
     if note.observances:
         observance = QRect(left + 4, y, width - 8, 15)
-        y += 18
-    room = max(0, (rect.bottom() - y - 1) // CHIP_STEP)
-    shown = count if count <= room else max(0, room - 1)
+        y += 17
+    shown = chips_shown(rect.height(), bool(note.observances), count)
     rects = [QRect(left + 3, y + n * CHIP_STEP, width - 6, CHIP_HEIGHT) for n in range(shown)]
     more = None
     if count > shown:
@@ -109,6 +115,7 @@ class MonthModel(QAbstractTableModel):
         self._posts: dict[date, DayPosts] = {}
         self._notes: dict[date, DayNote] = {}
         self.account_label = lambda account_id: f"account {account_id}"
+        self.text_of: Callable[[PlanEntry], str] = lambda entry: entry.body
         self.drop_day: date | None = None
 
     def set_month(
@@ -119,6 +126,13 @@ class MonthModel(QAbstractTableModel):
         today: date,
         notes: dict[date, DayNote] | None = None,
     ) -> None:
+        if len(days) == len(self._days):
+            # Same six weeks' shape: new contents only, no reset of the view's
+            # geometry, headers and selection.
+            self._days, self._month, self._today = days, month, today
+            self._posts, self._notes = posts, notes or {}
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, 6))
+            return
         self.beginResetModel()
         self._days, self._month, self._today = days, month, today
         self._posts, self._notes = posts, notes or {}
@@ -166,9 +180,7 @@ class MonthModel(QAbstractTableModel):
         if role == PostsRole:
             return self.posts_on(day)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return chips.day_tooltip(
-                day, self.note_on(day), self.posts_on(day), self.account_label
-            )
+            return chips.day_tooltip(day, self.note_on(day), self.posts_on(day), self.account_label)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             note = self.note_on(day)
             text = f"{day:%A %d %B}, {len(self.posts_on(day))} posts"
@@ -187,77 +199,68 @@ class MonthModel(QAbstractTableModel):
         return None
 
 
-class DayDelegate(QStyledItemDelegate):
-    """Paints one day: number, theme, marker, observance, then chips while they fit."""
+def paint_day(
+    cp: chips.ChipPainter,
+    painter: QPainter,
+    rect: QRect,
+    model: MonthModel,
+    day: date,
+    selected: bool,
+) -> None:
+    """One day: number, theme, marker, observance, then chips while they fit."""
+    note = model.note_on(day)
+    posts = model.posts_on(day)
+    geometry = cell_geometry(rect, note, len(posts))
+    in_month = day.month == model._month
+    dropping = day == model.drop_day
+    if dropping:
+        background = chips.DROP_BG
+    elif selected:
+        background = chips.SELECTED_BG
+    else:
+        background = chips.WHITE if in_month else chips.OTHER_MONTH
+    left, top, right, bottom = rect.left(), rect.top(), rect.right(), rect.bottom()
+    painter.setRenderHint(chips.ANTIALIAS, False)
+    painter.fillRect(rect, background)
+    painter.fillRect(right, top, 1, rect.height(), chips.GRID)
+    painter.fillRect(left, bottom, rect.width(), 1, chips.GRID)
+    if dropping:
+        painter.setPen(chips.DROP_EDGE)
+        painter.setBrush(chips.NO_BRUSH)
+        painter.drawRect(rect.adjusted(1, 1, -3, -3))
+    painter.setRenderHint(chips.ANTIALIAS)
 
-    def __init__(self, painter: chips.ChipPainter, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.chips = painter
+    number = geometry.number
+    label = str(day.day)
+    if day == model._today:
+        painter.setFont(cp.bold)
+        painter.setPen(chips.NO_PEN)
+        painter.setBrush(chips.TODAY)
+        painter.drawEllipse(number.left(), number.top(), 22, 20)
+        painter.setPen(chips.WHITE)
+        static = cp.static(label, 2)
+        x = number.left() + 11 - int(static.size().width()) // 2
+        painter.drawStaticText(x, number.top() + 10 - cp.regular_offset, static)
+    else:
+        painter.setFont(cp.font)
+        painter.setPen(chips.TEXT if in_month else chips.DIM_TEXT)
+        painter.drawStaticText(
+            number.left() + 2, number.top() + 10 - cp.regular_offset, cp.static(label, 1)
+        )
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
-        model = index.model()
-        assert isinstance(model, MonthModel)
-        day = model.day_at(index)
-        rect: QRect = option.rect  # type: ignore[attr-defined]
-        cp = self.chips
-        cp.set_base_font(option.font)  # type: ignore[attr-defined]
-        note = model.note_on(day)
-        posts = model.posts_on(day)
-        geometry = cell_geometry(rect, note, len(posts))
-        in_month, today = model.in_month(day), model.is_today(day)
-        painter.save()
-        painter.setRenderHint(chips.ANTIALIAS)
-        if day == model.drop_day:
-            background = chips.DROP_BG
-        elif option.state & _SELECTED:  # type: ignore[attr-defined]
-            background = chips.SELECTED_BG
-        else:
-            background = chips.WHITE if in_month else chips.OTHER_MONTH
-        painter.fillRect(rect, background)
-        painter.setPen(chips.GRID)
-        painter.drawRect(rect.adjusted(0, 0, -1, -1))
-        if day == model.drop_day:
-            painter.setPen(chips.DROP_EDGE)
-            painter.drawRect(rect.adjusted(1, 1, -2, -2))
-
-        number = geometry.number
-        if today:
-            painter.setFont(cp.bold)  # type: ignore[arg-type]
-            badge = QRect(number.left(), number.top(), 22, 20)
-            painter.setPen(chips.NO_PEN)
-            painter.setBrush(chips.TODAY)
-            painter.drawEllipse(badge)
-            painter.setPen(chips.WHITE)
-            painter.drawText(badge, chips.CENTER, str(day.day))
-        else:
-            painter.setFont(cp.font)  # type: ignore[arg-type]
-            painter.setPen(chips.TEXT if in_month else chips.DIM_TEXT)
-            painter.drawText(number.adjusted(2, 0, 0, 0), chips.LEFT_VCENTER, str(day.day))
-
-        painter.setFont(cp.small)  # type: ignore[arg-type]
-        if note.theme:
-            metrics = cp.metrics
-            assert metrics is not None
-            painter.setPen(chips.SOFT)
-            painter.drawText(
-                geometry.theme,
-                chips.LEFT_VCENTER,
-                metrics.elidedText(note.theme, chips.ELIDE, geometry.theme.width()),
-            )
-        if note.warnings or note.gap_accounts:
-            chips.paint_marker(painter, geometry.marker, note)
-        if geometry.observance is not None:
-            chips.paint_observances(painter, geometry.observance, note.observances)
-
-        for chip_rect, (local, entry) in zip(geometry.chips, posts, strict=False):
-            cp.paint(painter, chip_rect, local, entry)
-        if geometry.more is not None:
-            painter.setPen(chips.MUTED)
-            painter.drawText(geometry.more, chips.LEFT_VCENTER, f"+{geometry.hidden} more")
-        painter.restore()
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
-        return QSize(120, 110)
+    painter.setFont(cp.small)
+    if note.theme:
+        painter.setPen(chips.SOFT)
+        cp.draw_small(painter, geometry.theme, note.theme)
+    if note.warnings or note.gap_accounts:
+        chips.paint_marker(cp, painter, geometry.marker, note)
+    if geometry.observance is not None:
+        chips.paint_observances(cp, painter, geometry.observance, note.observances)
+    for chip_rect, (local, entry) in zip(geometry.chips, posts, strict=False):
+        cp.paint(painter, chip_rect, local, entry)
+    if geometry.more is not None:
+        painter.setPen(chips.MUTED)
+        cp.draw_small(painter, geometry.more, f"+{geometry.hidden} more")
 
 
 class MonthGrid(QTableView):
@@ -267,13 +270,14 @@ class MonthGrid(QTableView):
     day_activated = Signal(object)  # double-click on a day's free space: date
     day_menu_requested = Signal(object, object, QPoint)  # date, post id or None, global pos
     post_dropped = Signal(int, object)  # post id, date
+    note_activated = Signal(object, str, str)  # date, "theme" or "observance", its name
 
     def __init__(self) -> None:
         super().__init__()
         self.month_model = MonthModel()
         self.setModel(self.month_model)
         self.chip_painter = chips.ChipPainter()
-        self.setItemDelegate(DayDelegate(self.chip_painter, self))
+        self.month_model.text_of = self.chip_painter.raw_text
         self.setShowGrid(False)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -289,6 +293,54 @@ class MonthGrid(QTableView):
         self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
         self.drag_enabled = False  # until the tab has a store to write to
         self._press: tuple[QPoint, int] | None = None  # where a chip was pressed, its post id
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """All 42 days in one pass, without a delegate.
+
+        Qt's item painting (a style option, a styled panel and a Python call
+        per cell) costs more than the days themselves; the table view still
+        provides the geometry, selection, keyboard and accessibility.
+        """
+        model = self.month_model
+        if not model._days:
+            return
+        painter = QPainter(self.viewport())
+        cp = self.chip_painter
+        cp.set_base_font(self.font())
+        clip = event.rect()
+        current = self.currentIndex()
+        selected = model.day_at(current) if current.isValid() else None
+        xs = [self.columnViewportPosition(c) for c in range(7)]
+        widths = [self.columnWidth(c) for c in range(7)]
+        for row in range(model.rowCount()):
+            y, height = self.rowViewportPosition(row), self.rowHeight(row)
+            for column in range(7):
+                rect = QRect(xs[column], y, widths[column], height)
+                if rect.intersects(clip):
+                    day = model._days[row * 7 + column]
+                    paint_day(cp, painter, rect, model, day, day == selected)
+        painter.end()
+
+    def ensure_texts(self) -> None:
+        """Read the texts of the chips that will be painted (the rows may have come
+        without them): one query for the month, not one per chip."""
+        model = self.month_model
+        if not model._days or self.chip_painter.text_source is None:
+            return
+        shown: list[PlanEntry] = []
+        for row in range(model.rowCount()):
+            height = self.rowHeight(row)
+            for day in model._days[row * 7 : row * 7 + 7]:
+                posts = model.posts_on(day)
+                if posts:
+                    with_observance = bool(model.note_on(day).observances)
+                    count = chips_shown(height, with_observance, len(posts))
+                    shown.extend(entry for _local, entry in posts[:count])
+        self.chip_painter.prefetch(shown)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.ensure_texts()  # taller days show more chips
 
     def visible_range(self) -> tuple[date, date]:
         first = self.month_model.day_at(self.month_model.index(0, 0))
@@ -355,8 +407,13 @@ class MonthGrid(QTableView):
             return chips.observances_tooltip(note)
         post = self.post_at(pos)
         if post is not None:
-            return chips.post_tooltip(post[0], post[1], model.account_label)
-        return chips.day_tooltip(day, note, model.posts_on(day), model.account_label)
+            cp = self.chip_painter
+            flagged = post[1].id in cp.flagged
+            text = cp.raw_text(post[1])
+            return chips.post_tooltip(post[0], post[1], model.account_label, flagged, text)
+        posts = model.posts_on(day)
+        self.chip_painter.prefetch(entry for _local, entry in posts[:12])
+        return chips.day_tooltip(day, note, posts, model.account_label, model.text_of)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         pos = event.position().toPoint()
@@ -365,8 +422,22 @@ class MonthGrid(QTableView):
             self.post_activated.emit(post[1].id)
             return
         found = self.geometry_at(pos)
-        if found is not None:
-            self.day_activated.emit(found[0])
+        if found is None:
+            return
+        day, geometry = found
+        note = self.month_model.note_on(day)
+        if geometry.observance is not None and geometry.observance.contains(pos):
+            self.note_activated.emit(day, "observance", note.observances[0].name)
+        elif note.theme and geometry.theme.contains(pos):
+            self.note_activated.emit(day, "theme", note.theme)
+        else:
+            self.day_activated.emit(day)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.day_activated.emit(self.month_model.day_at(self.currentIndex()))
+            return
+        super().keyPressEvent(event)
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         pos = self.viewport().mapFrom(self, event.pos())

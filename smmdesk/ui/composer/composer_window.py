@@ -212,6 +212,12 @@ class ComposerWindow(QWidget):
         with self.store.transaction() as session:
             post_id = save_post(session, draft)
         self._show(draft, post_id)
+        if not hint and day is not None and self.client is not None:
+            from smmdesk.core.weekday_themes import parse_themes, theme_for
+
+            theme = theme_for(day, parse_themes(self.client.weekday_themes))
+            if theme:
+                hint = f"{day:%A}'s theme for {self.client.name}: {theme}"
         self.theme_hint.setText(hint)
         self.saved.emit(post_id)
 

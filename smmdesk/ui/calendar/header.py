@@ -1,0 +1,158 @@
+"""The calendar's header row: title, summary, undo, views, navigation, panel.
+
+Layout only: the tab connects the buttons to what they do. The tab's own
+style sheet lives here too (on top of the app's ``resources/style.qss``).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QWidget,
+)
+
+MONTH, WEEK, LIST = "month", "week", "list"
+# The tab's own look, on top of the app's style sheet (resources/style.qss).
+STYLE = """
+#CalendarSidePanel { background: #f6f7f9; border: 1px solid #e1e5ec; border-radius: 8px; }
+#CalendarSidePanel QLabel#PanelTitle { font-size: 11pt; font-weight: 600; color: #1f2430; }
+#GapList { background: transparent; border: none; outline: none; }
+#GapList::item { padding: 2px 4px; border-radius: 5px; color: #1f2430; }
+#GapList::item:hover { background: #e6ecfb; }
+#GapList::item:selected { background: #dde6ff; color: #1f2430; }
+QToolButton#SegmentButton { padding: 5px 12px; border: 1px solid #c9cfda; background: #ffffff;
+  color: #4a5262; }
+QToolButton#SegmentButton[segment="first"] { border-top-left-radius: 6px;
+  border-bottom-left-radius: 6px; }
+QToolButton#SegmentButton[segment="middle"] { border-left: none; }
+QToolButton#SegmentButton[segment="last"] { border-left: none; border-top-right-radius: 6px;
+  border-bottom-right-radius: 6px; }
+QToolButton#SegmentButton:checked { background: #3d6df2; border-color: #3d6df2; color: #ffffff;
+  font-weight: 600; }
+QToolButton#SegmentButton:hover:!checked { background: #f0f3f8; }
+QToolButton#IconButton, QToolButton#PanelToggle { padding: 4px 9px; border: 1px solid #c9cfda;
+  border-radius: 6px; background: #ffffff; }
+QToolButton#IconButton { font-size: 12pt; padding: 1px 8px; }
+QToolButton#IconButton:disabled { color: #c3c8d2; border-color: #e1e4ea; }
+QToolButton#IconButton:hover:enabled, QToolButton#PanelToggle:hover { background: #f0f3f8; }
+QToolButton#PanelToggle:checked { background: #eef3ff; border-color: #a9bdf5; color: #2f5ee0; }
+QPushButton#LinkButton { border: none; background: transparent; color: #3d6df2; padding: 4px 6px; }
+QPushButton#LinkButton:hover { text-decoration: underline; }
+#WeekView { border: 1px solid #e1e5ec; border-radius: 4px; background: #ffffff; }
+"""
+
+
+class CalendarHeader(QWidget):
+    mode_chosen = Signal(str)
+    step = Signal(int)  # -1 back, +1 forward
+    today_clicked = Signal()
+    panel_toggled = Signal(bool)
+
+    def __init__(self, undo_stack: QUndoStack) -> None:
+        super().__init__()
+        self.title = QLabel()
+        self.title.setObjectName("MonthTitle")
+        self.title.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
+        self.summary = QLabel()
+        self.summary.setObjectName("ViewHint")
+        # A long summary is cut, not allowed to widen the window.
+        self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.mode_buttons = QButtonGroup(self)
+        switch = QHBoxLayout()
+        switch.setSpacing(0)
+        self.mode_button: dict[str, QToolButton] = {}
+        for n, (mode, label, tip) in enumerate(
+            (
+                (MONTH, "Month", "Six weeks at a glance"),
+                (WEEK, "Week", "Seven days by the hour; drag to another time"),
+                (LIST, "List", "The month's posts in order"),
+            )
+        ):
+            button = QToolButton()
+            button.setText(label)
+            button.setToolTip(tip)
+            button.setCheckable(True)
+            button.setObjectName("SegmentButton")
+            button.setProperty("segment", ("first", "middle", "last")[n])
+            button.setChecked(mode == MONTH)
+            self.mode_buttons.addButton(button)
+            button.clicked.connect(lambda _checked=False, m=mode: self.mode_chosen.emit(m))
+            switch.addWidget(button)
+            self.mode_button[mode] = button
+        today_button = QPushButton("Today")
+        today_button.setToolTip("Back to today (Home)")
+        today_button.clicked.connect(self.today_clicked)
+        self.previous_button = QPushButton("‹")
+        self.previous_button.setFixedWidth(36)
+        self.previous_button.clicked.connect(lambda: self.step.emit(-1))
+        self.next_button = QPushButton("›")
+        self.next_button.setFixedWidth(36)
+        self.next_button.clicked.connect(lambda: self.step.emit(+1))
+        self.set_step_name("month")
+
+        self.undo_button = QToolButton()
+        self.undo_button.setText("↶")
+        self.undo_button.setObjectName("IconButton")
+        self.undo_button.setEnabled(False)
+        self.undo_button.setToolTip("Undo (Ctrl+Z)")
+        self.undo_button.clicked.connect(undo_stack.undo)
+        self.redo_button = QToolButton()
+        self.redo_button.setText("↷")
+        self.redo_button.setObjectName("IconButton")
+        self.redo_button.setEnabled(False)
+        self.redo_button.setToolTip("Redo (Ctrl+Shift+Z)")
+        self.redo_button.clicked.connect(undo_stack.redo)
+        undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
+        undo_stack.canRedoChanged.connect(self.redo_button.setEnabled)
+        undo_stack.undoTextChanged.connect(
+            lambda text: self.undo_button.setToolTip(f"Undo: {text} (Ctrl+Z)" if text else "Undo")
+        )
+        undo_stack.redoTextChanged.connect(
+            lambda text: self.redo_button.setToolTip(
+                f"Redo: {text} (Ctrl+Shift+Z)" if text else "Redo"
+            )
+        )
+
+        self.panel_button = QToolButton()
+        self.panel_button.setText("Plan")
+        self.panel_button.setObjectName("PanelToggle")
+        self.panel_button.setCheckable(True)
+        self.panel_button.setChecked(True)
+        self.panel_button.setToolTip("Show or hide gaps and the content mix")
+        self.panel_button.toggled.connect(self._on_panel_toggled)
+
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(6)
+        row.addWidget(self.title)
+        row.addSpacing(10)
+        row.addWidget(self.summary, 1)
+        row.addWidget(self.undo_button)
+        row.addWidget(self.redo_button)
+        row.addSpacing(8)
+        row.addLayout(switch)
+        row.addSpacing(8)
+        row.addWidget(today_button)
+        row.addWidget(self.previous_button)
+        row.addWidget(self.next_button)
+        row.addSpacing(8)
+        row.addWidget(self.panel_button)
+
+    def set_mode(self, mode: str) -> None:
+        self.mode_button[mode].setChecked(True)
+        self.set_step_name("week" if mode == WEEK else "month")
+
+    def set_step_name(self, name: str) -> None:
+        self.previous_button.setToolTip(f"Previous {name} (Page Up)")
+        self.next_button.setToolTip(f"Next {name} (Page Down)")
+
+    def _on_panel_toggled(self, shown: bool) -> None:
+        self.panel_button.setText("Plan" if shown else "Plan ›")
+        self.panel_toggled.emit(shown)
