@@ -36,6 +36,17 @@ def zone_names() -> tuple[str, ...]:
     return tuple(sorted(n for n in available_timezones() if "/" in n and not n.startswith("Etc")))
 
 
+def as_utc(moment: datetime, name: str) -> datetime:
+    """``moment`` in UTC; a naive datetime is refused, naming the argument.
+
+    A naive time could mean the laptop's zone or the client's, so the
+    exports and decisions that take one from a caller refuse to guess.
+    """
+    if moment.tzinfo is None:
+        raise ValueError(f"{name} must be an aware datetime")
+    return moment.astimezone(UTC)
+
+
 def to_local(moment: datetime, zone_name: str) -> datetime:
     return moment.astimezone(zone(zone_name))
 

@@ -1,29 +1,8 @@
 """Planned posts from a CSV file: preview every row, then import all or nothing.
 
-The file (UTF-8, with or without a byte-order mark) has a header row naming
-its columns, in any order and any case:
-
-========  ========  ==========================================================
-column    needed    what it holds
-========  ========  ==========================================================
-date      yes       ``YYYY-MM-DD`` or ``DD.MM.YYYY``
-time      yes       ``HH:MM`` (24 hours), in the *client's* time zone
-accounts  yes       handles separated by spaces or commas:
-                    ``@kafija.riga @kafija_events``; the ``@`` is optional;
-                    ``telegram:@kafija`` picks one network when a handle is
-                    used on several
-text      yes       the post text (quote it to keep line breaks)
-type      no        a content type, by value or label (``photo``,
-                    ``Promotion / discount``); default ``text``
-image     no        a picture (PNG, JPEG, GIF or WebP), relative to the
-                    CSV's folder or absolute
-========  ========  ==========================================================
-
-A few other spellings of the column names are accepted (``account``,
-``content type``, ``image path``...); an unknown column refuses the whole
-file, because a misspelt ``image`` column would otherwise import posts
-silently without their pictures. Commas, semicolons and tabs are recognised
-as delimiters from the header line.
+The file format (columns, delimiters, line numbers) and the reading of its
+rows are in ``csv_rows``; this module decides whether each row can become a
+post, and creates the posts.
 
 ``preview_import`` checks every row and says in plain words why a row is
 refused ("line 4: no account @foo for Kafija Rīga"); it writes nothing.
@@ -32,8 +11,6 @@ raises unless *every* row was accepted: the import is all or nothing.
 
 Decisions worth knowing:
 
-* line numbers are those of the file as a text editor shows them (the header
-  is line 1; a quoted text spanning lines is numbered by its first line);
 * a wall-clock time that does not exist on a daylight-saving day ("the
   clocks go forward") is refused; one that happens twice (the clocks go back)
   means the first of the two, as calendar apps do;
@@ -50,12 +27,10 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -63,11 +38,18 @@ from pathlib import Path
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from smmdesk.core.clock import zone
 from smmdesk.core.text_length import measure
 from smmdesk.core.vocabulary import ContentType, PostStatus, TargetStatus
 from smmdesk.platforms import connector_class
 from smmdesk.platforms.base import Capabilities, TextCounting
+from smmdesk.reports.csv_rows import (
+    CsvImportError,
+    content_type_value,
+    local_instant,
+    parse_date,
+    parse_time,
+    read_rows,
+)
 from smmdesk.store.models import Account, Client, Post, PostMedia, PostTarget
 from smmdesk.store.posts import MediaError, sniff_image, store_media
 
@@ -81,10 +63,6 @@ __all__ = [
     "text_length",
     "text_limit",
 ]
-
-
-class CsvImportError(ValueError):
-    """The file as a whole cannot be read (not text, no header, unknown column)."""
 
 
 class ImportRefused(ValueError):
@@ -103,147 +81,6 @@ class RowResult:
     text: str
     content_type: str
     image: Path | None  # resolved path of the picture, if any
-
-
-# --- columns ------------------------------------------------------------------
-
-_COLUMN_NAMES: dict[str, str] = {
-    "date": "date",
-    "day": "date",
-    "time": "time",
-    "accounts": "accounts",
-    "account": "accounts",
-    "handles": "accounts",
-    "handle": "accounts",
-    "text": "text",
-    "body": "text",
-    "type": "type",
-    "content type": "type",
-    "content_type": "type",
-    "image": "image",
-    "image path": "image",
-    "image_path": "image",
-    "picture": "image",
-}
-_REQUIRED = ("date", "time", "accounts", "text")
-_KNOWN_HELP = "date, time, accounts, text, type, image"
-
-
-def _read_text(csv_path: Path) -> str:
-    try:
-        raw = csv_path.read_bytes()
-    except OSError as exc:
-        raise CsvImportError(f"{csv_path.name} cannot be read: {exc.strerror or exc}") from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise CsvImportError(
-            f"{csv_path.name} is not UTF-8 text. Save it as “CSV UTF-8” and try again."
-        ) from None
-
-
-def _delimiter(header_line: str) -> str:
-    counts = {d: header_line.count(d) for d in (";", "\t", ",")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
-def _columns(header: Sequence[str]) -> dict[str, int]:
-    columns: dict[str, int] = {}
-    unknown = []
-    for index, name in enumerate(header):
-        key = " ".join(name.strip().lower().split())
-        if not key:
-            continue
-        column = _COLUMN_NAMES.get(key)
-        if column is None:
-            unknown.append(name.strip())
-        elif column in columns:
-            raise CsvImportError(f"The column “{column}” appears twice in the header.")
-        else:
-            columns[column] = index
-    if unknown:
-        names = ", ".join(f"“{n}”" for n in unknown)
-        raise CsvImportError(f"Unknown column {names}. The columns are: {_KNOWN_HELP}.")
-    missing = [c for c in _REQUIRED if c not in columns]
-    if missing:
-        raise CsvImportError(
-            f"The header has no {', '.join(missing)} column. "
-            f"The first line must name the columns: {_KNOWN_HELP}."
-        )
-    return columns
-
-
-def _records(text: str) -> tuple[dict[str, int], int, list[tuple[int, list[str]]]]:
-    """The header's columns, its width, and the data rows with the line each starts on."""
-    first_line = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
-    try:
-        header = next(reader, None)
-        if header is None or not any(cell.strip() for cell in header):
-            raise CsvImportError("The file is empty: it needs a header row and one row per post.")
-        columns = _columns(header)
-        rows = []
-        last_line = reader.line_num
-        for record in reader:
-            start, last_line = last_line + 1, reader.line_num
-            if any(cell.strip() for cell in record):
-                rows.append((start, record))
-    except csv.Error as exc:
-        raise CsvImportError(
-            f"The file is not valid CSV near line {reader.line_num}: {exc}."
-        ) from None
-    return columns, len(header), rows
-
-
-# --- values -------------------------------------------------------------------
-
-_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_DOTTED_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
-_TIME = re.compile(r"(\d{1,2}):(\d{2})")
-
-
-def _parse_date(value: str) -> date | str:
-    if m := _ISO_DATE.fullmatch(value):
-        year, month, day = (int(g) for g in m.groups())
-    elif m := _DOTTED_DATE.fullmatch(value):
-        day, month, year = (int(g) for g in m.groups())
-    elif not value:
-        return "the date is missing"
-    else:
-        return f"{value} is not a date (write YYYY-MM-DD or DD.MM.YYYY)"
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return f"{value} is not a date"
-
-
-def _parse_time(value: str) -> time | str:
-    m = _TIME.fullmatch(value)
-    if not value:
-        return "the time is missing"
-    if m is None or int(m.group(1)) > 23 or int(m.group(2)) > 59:
-        return f"{value} is not a time (write HH:MM, 24 hours)"
-    return time(int(m.group(1)), int(m.group(2)))
-
-
-def _local_instant(day: date, at: time, zone_name: str) -> datetime | None:
-    """The UTC instant of a wall-clock time, or None if the clocks skip it."""
-    naive = datetime.combine(day, at)
-    moment = naive.replace(tzinfo=zone(zone_name), fold=0)
-    if moment.astimezone(UTC).astimezone(zone(zone_name)).replace(tzinfo=None) != naive:
-        return None
-    return moment.astimezone(UTC)
-
-
-def _content_type(value: str) -> str | None:
-    key = " ".join(value.strip().lower().split())
-    if not key:
-        return ContentType.TEXT.value
-    for kind in ContentType:
-        if key in (kind.value, kind.label.lower()):
-            return kind.value
-    return None
 
 
 def _size_text(size: int) -> str:
@@ -320,14 +157,14 @@ def _check_row(
     problems: list[str] = []
 
     scheduled_at: datetime | None = None
-    day = _parse_date(cells.get("date", ""))
-    at = _parse_time(cells.get("time", ""))
+    day = parse_date(cells.get("date", ""))
+    at = parse_time(cells.get("time", ""))
     if isinstance(day, str):
         problems.append(day)
     if isinstance(at, str):
         problems.append(at)
     if isinstance(day, date) and isinstance(at, time):
-        scheduled_at = _local_instant(day, at, client.timezone)
+        scheduled_at = local_instant(day, at, client.timezone)
         if scheduled_at is None:
             problems.append(
                 f"{cells['date']} {cells['time']} does not exist in {client.timezone} "
@@ -360,7 +197,7 @@ def _check_row(
     if not text:
         problems.append("text is empty")
 
-    content_type = _content_type(cells.get("type", ""))
+    content_type = content_type_value(cells.get("type", ""))
     if content_type is None:
         problems.append(
             f"“{cells.get('type', '').strip()}” is not a content type "
@@ -450,7 +287,7 @@ def preview_import(
     Raises ``CsvImportError`` when the file as a whole cannot be used.
     """
     client = _client(session, client_id)
-    columns, width, records = _records(_read_text(csv_path))
+    rows = read_rows(csv_path)
     accounts = _AccountIndex(_active_accounts(session, client_id))
     try:
         allowed = {str(t) for t in json.loads(client.content_types or "[]")}
@@ -459,16 +296,14 @@ def preview_import(
     moment = now or datetime.now(UTC)
     base = csv_path.resolve().parent
     results = []
-    for line, record in records:
-        cells = {name: record[i] if i < len(record) else "" for name, i in columns.items()}
-        cells = {k: v.strip() if k != "text" else v for k, v in cells.items()}
-        if any(cell.strip() for cell in record[width:]):
-            extra = sum(1 for cell in record[width:] if cell.strip())
+    for row in rows:
+        line, cells = row.line, row.cells
+        if row.extra:
             results.append(
                 RowResult(
                     line=line,
                     accepted=False,
-                    reason=f"line {line}: {extra} more value(s) than the header has columns "
+                    reason=f"line {line}: {row.extra} more value(s) than the header has columns "
                     "(does a text with a delimiter lack its quotes?)",
                     scheduled_at=None,
                     account_ids=(),

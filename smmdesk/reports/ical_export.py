@@ -24,8 +24,6 @@ a calendar behind.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -33,9 +31,10 @@ from icalendar import Calendar, Event
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from smmdesk.core.clock import to_local
+from smmdesk.core.clock import as_utc, to_local
 from smmdesk.core.vocabulary import ContentType, PostStatus
 from smmdesk.platforms import connector_class
+from smmdesk.reports.files import write_atomically
 from smmdesk.store.models import Client, Post, PostTarget
 
 __all__ = ["EXPORTED_STATUSES", "build_calendar", "export_schedule", "post_uid"]
@@ -54,12 +53,6 @@ _SUMMARY_LENGTH = 80
 
 def post_uid(post_id: int) -> str:
     return f"post-{post_id}@smmdesk"
-
-
-def _aware(moment: datetime, name: str) -> datetime:
-    if moment.tzinfo is None:
-        raise ValueError(f"{name} must be an aware datetime")
-    return moment.astimezone(UTC)
 
 
 def _first_line(text: str) -> str:
@@ -138,7 +131,7 @@ def build_calendar(
     now: datetime | None = None,
 ) -> tuple[Calendar, int]:
     """The calendar of the posts in ``[start, end)`` and how many events it has."""
-    start, end = _aware(start, "start"), _aware(end, "end")
+    start, end = as_utc(start, "start"), as_utc(end, "end")
     stamp = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     clients = {c.id: c for c in session.scalars(select(Client))}
     if client_id is not None and client_id not in clients:
@@ -177,20 +170,6 @@ def build_calendar(
     return cal, len(posts)
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def export_schedule(
     session: Session,
     path: Path,
@@ -204,5 +183,5 @@ def export_schedule(
     valid, empty calendar.
     """
     cal, count = build_calendar(session, client_id, start, end)
-    _write_atomically(Path(path), cal.to_ical())
+    write_atomically(Path(path), cal.to_ical())
     return count

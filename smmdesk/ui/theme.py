@@ -1,8 +1,9 @@
 """Look and feel: the style sheet, platform badges and the app icon.
 
 Badges are drawn rather than shipped as image files, so they scale on HiDPI
-screens and there is nothing to forget in the bundle. Colours are the
-networks' brand colours, approximately.
+screens and there is nothing to forget in the bundle. Their letters and
+colours (the networks' brand colours, approximately) are in
+``core.platform_style``.
 """
 
 from __future__ import annotations
@@ -13,16 +14,11 @@ from importlib import resources
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 
-PLATFORM_BADGES: dict[str, tuple[str, str]] = {
-    # platform id: (letter, colour)
-    "sandbox": ("S", "#8e6cef"),
-    "telegram": ("T", "#2aa3df"),
-    "mastodon": ("M", "#6364ff"),
-    "bluesky": ("B", "#1185fe"),
-    "vk": ("V", "#0077ff"),
-    "facebook": ("F", "#1877f2"),
-    "instagram": ("I", "#d62976"),
-}
+from smmdesk.core import platform_style
+
+#: platform id -> (letter, colour). The table is plain data in
+#: ``core.platform_style``, shared with the review pack; this is an alias of it.
+PLATFORM_BADGES = platform_style.PLATFORM_BADGES
 
 STATUS_COLOURS: dict[str, str] = {
     "idea": "#9aa1ae",
@@ -41,7 +37,7 @@ def style_sheet() -> str:
 
 @cache
 def platform_pixmap(platform: str, size: int = 16) -> QPixmap:
-    letter, colour = PLATFORM_BADGES.get(platform, ("?", "#7a8294"))
+    letter, colour = platform_style.platform_badge(platform)
     scale = 2  # draw at 2x for HiDPI screens
     pixmap = QPixmap(size * scale, size * scale)
     pixmap.setDevicePixelRatio(scale)

@@ -1,9 +1,10 @@
 from datetime import UTC, date, datetime, time
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from smmdesk.core.clock import local_to_utc, month_grid, shift_month, to_local, zone
+from smmdesk.core.clock import as_utc, local_to_utc, month_grid, shift_month, to_local, zone
 
 
 def test_unknown_zone_falls_back_to_utc():
@@ -18,6 +19,14 @@ def test_local_to_utc_and_back_in_riga_across_dst():
     assert before == datetime(2026, 3, 28, 7, 0, tzinfo=UTC)
     assert after == datetime(2026, 3, 30, 6, 0, tzinfo=UTC)
     assert to_local(after, "Europe/Riga").hour == 9
+
+
+def test_as_utc_converts_aware_times_and_refuses_naive_ones():
+    riga = to_local(datetime(2026, 3, 2, 7, 0, tzinfo=UTC), "Europe/Riga")
+    assert as_utc(riga, "start") == datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
+    assert as_utc(riga, "start").tzinfo is UTC
+    with pytest.raises(ValueError, match="start must be an aware datetime"):
+        as_utc(datetime(2026, 3, 2, 9, 0), "start")
 
 
 def test_month_grid_starts_on_monday_and_covers_the_month():
