@@ -189,3 +189,31 @@ def test_testimonial_records_permission(qtbot, composer, store, client_id):
         post = session.get(Post, composer.post_id)
         assert post.testimonial_by == "Ilze Bērziņa"
         assert post.testimonial_permission_at.date() == date(2026, 11, 20)
+
+
+def test_a_schedule_keeps_its_instant_when_the_laptop_changes_zone(
+    qtbot, composer, store, client_id, accounts, monkeypatch
+):
+    import time as systime
+
+    composer.new_post(client_id, account_id=accounts[0])
+    composer.schedule_on.setChecked(True)
+    composer.day.setDate(QDate(2026, 3, 29))  # the day Riga moves to summer time
+    composer.at.setTime(QTime(9, 30))
+    composer.save_now()
+    with store.session() as session:
+        before = session.get(Post, composer.post_id).scheduled_at
+    assert before == datetime(2026, 3, 29, 6, 30, tzinfo=UTC)
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    systime.tzset()
+    try:
+        composer.open_post(composer.post_id)
+        assert composer.at.time() == QTime(9, 30)  # still the client's wall clock
+        assert "your time" in composer.zone_hint.text()
+        composer.save_now()
+        with store.session() as session:
+            assert session.get(Post, composer.post_id).scheduled_at == before
+    finally:
+        monkeypatch.undo()
+        systime.tzset()
