@@ -13,10 +13,10 @@ from PySide6.QtWidgets import QMessageBox
 
 from smmdesk.core.clock import local_to_utc
 from smmdesk.store.models import Account, Client, Post, PostTarget
-from smmdesk.ui.calendar import chips
+from smmdesk.ui.calendar import chips, tooltips
 from smmdesk.ui.calendar.calendar_data import CalendarFilter, DraftRequest
 from smmdesk.ui.calendar.calendar_tab import CalendarTab
-from smmdesk.ui.calendar.week_view import HOUR_HEIGHT
+from smmdesk.ui.calendar.week_layout import HOUR_HEIGHT
 
 RIGA = "Europe/Riga"
 NOW = datetime(2026, 3, 20, 10, 0, tzinfo=UTC)  # a Friday
@@ -324,7 +324,7 @@ def test_a_published_post_cannot_move(attached, store, client_id, accounts):
     assert "cannot be moved" in tab.notice.text()
     assert tab.undo_stack.count() == 0
     [(local, entry)] = tab.grid.month_model.posts_on(date(2026, 3, 17))
-    assert chips.PUBLISHED_LOCKED in chips.post_tooltip(local, entry, tab.account_label)
+    assert chips.PUBLISHED_LOCKED in tooltips.post_tooltip(local, entry, tab.account_label)
 
 
 @pytest.mark.parametrize("answer", ["cancel", "move anyway"])
@@ -377,7 +377,7 @@ def test_guard_violations_show_on_their_day(tab, store, client_id, accounts):
     assert warning.startswith("@kafija:") and "45 minutes apart" in warning
     assert not tab.note_on(date(2026, 3, 25)).warnings
     assert "posting guard broken on 1 day" in tab.summary.text()
-    tooltip = chips.warnings_tooltip(day, tab.note_on(day))
+    tooltip = tooltips.warnings_tooltip(day, tab.note_on(day))
     assert "45 minutes" in tooltip
     tab.filter_bar.set_filter(CalendarFilter(account_id=accounts[1]))
     assert not tab.note_on(day).warnings

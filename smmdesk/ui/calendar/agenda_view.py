@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from smmdesk.store.calendar_queries import PlanEntry
-from smmdesk.ui.calendar import chips
+from smmdesk.ui.calendar import chips, tooltips
 from smmdesk.ui.calendar.calendar_data import EMPTY_NOTE, DayNote, DayPosts
 from smmdesk.ui.theme import STATUS_COLOURS, colour_dot, platform_icon
 
@@ -119,9 +119,9 @@ class AgendaModel(QAbstractTableModel):
             if column == 2:
                 return ", ".join(self.account_label(a) for a in entry.account_ids) or "—"
             if column == 3:
-                return chips.type_label(entry.content_type)
+                return tooltips.type_label(entry.content_type)
             if column == 4:
-                return chips.status_label(entry.status)
+                return tooltips.status_label(entry.status)
             if column == 5:
                 return " ".join(entry.body.split())
         if role == Qt.ItemDataRole.DecorationRole:
@@ -132,7 +132,7 @@ class AgendaModel(QAbstractTableModel):
             if column == 4:
                 return colour_dot(STATUS_COLOURS.get(entry.status, "#7a8294"), 10)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return chips.post_tooltip(
+            return tooltips.post_tooltip(
                 row.local, entry, self.account_label, entry.id in self.flagged
             )
         if role == Qt.ItemDataRole.ForegroundRole and entry.status == "published":

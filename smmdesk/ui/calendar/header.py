@@ -1,13 +1,14 @@
 """The calendar's header row: title, summary, undo, views, navigation, panel.
 
-Layout only: the tab connects the buttons to what they do. The tab's own
-style sheet lives here too (on top of the app's ``resources/style.qss``).
+Layout only: the tab connects the buttons to what they do. The keys their
+tooltips name are set up here too, for the whole tab (``add_shortcuts``), as
+is the tab's own style sheet (on top of the app's ``resources/style.qss``).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -18,7 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-MONTH, WEEK, LIST = "month", "week", "list"
+from smmdesk.ui.calendar.shown_range import LIST, MONTH, WEEK
+
 # The tab's own look, on top of the app's style sheet (resources/style.qss).
 STYLE = """
 #CalendarSidePanel { background: #f6f7f9; border: 1px solid #e1e5ec; border-radius: 8px; }
@@ -144,6 +146,20 @@ class CalendarHeader(QWidget):
         row.addWidget(self.next_button)
         row.addSpacing(8)
         row.addWidget(self.panel_button)
+
+    def add_shortcuts(self, scope: QWidget, undo_stack: QUndoStack) -> None:
+        """The keys of the navigation and undo buttons, anywhere in ``scope``."""
+        for key, slot in (
+            ("PgUp", lambda: self.step.emit(-1)),
+            ("PgDown", lambda: self.step.emit(+1)),
+            ("Home", self.today_clicked.emit),
+            ("Ctrl+Z", undo_stack.undo),
+            ("Ctrl+Shift+Z", undo_stack.redo),
+            ("Ctrl+Y", undo_stack.redo),
+        ):
+            shortcut = QShortcut(QKeySequence(key), scope)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
 
     def set_mode(self, mode: str) -> None:
         self.mode_button[mode].setChecked(True)

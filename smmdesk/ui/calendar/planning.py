@@ -121,3 +121,27 @@ def content_mix(
     elif not target:
         caption += " · no target mix set for this client"
     return report, caption
+
+
+def observance_countries(plans: Mapping[int, ClientPlan], client_id: int | None) -> list[str]:
+    """The countries whose observances are shown: the client's, or every client's."""
+    if client_id is not None:
+        plan = plans.get(client_id)
+        return [plan.country if plan is not None else ""]
+    countries = sorted({plan.country for plan in plans.values() if plan.country})
+    return countries or [""]
+
+
+def mix_days(key: str, period: list[date], today: date) -> tuple[date, date, str]:
+    """The first and last day of the content mix's range, and its name: the
+    shown period, this week or next week (Monday to Sunday)."""
+    if key == "shown":
+        return period[0], period[-1], "Shown period"
+    monday = today - timedelta(days=today.weekday())
+    if key == "next_week":
+        monday += timedelta(days=7)
+    return (
+        monday,
+        monday + timedelta(days=6),
+        "This week" if key == "this_week" else "Next week",
+    )

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 from smmdesk.core.content_mix import MixReport
 from smmdesk.core.gaps import Gap
 from smmdesk.ui.calendar import chips
-from smmdesk.ui.calendar.chips import type_label
+from smmdesk.ui.calendar.tooltips import type_label
 from smmdesk.ui.theme import platform_icon
 
 _Index = QModelIndex | QPersistentModelIndex
