@@ -63,14 +63,42 @@ def main() -> None:
     window.show()
     settle(app)
     window.sidebar.list.setCurrentIndex(window.sidebar.model.index(0))
-    for number, name in enumerate(("calendar", "inbox", "analytics")):
+    for number, name in enumerate(("calendar", "inbox", "analytics", "ideas")):
         window.tabs.setCurrentIndex(number)
         settle(app)
         if name == "inbox":
             table = window.inbox_tab.content.table  # type: ignore[union-attr]
             table.selectRow(2)
             settle(app)
+        if name == "ideas":
+            window.sidebar.list.setCurrentIndex(window.sidebar.model.index(2))
+            settle(app)
         window.grab().save(str(OUT / f"{name}.png"))
+    window.tabs.setCurrentIndex(0)
+    for mode in ("week", "list"):
+        window.calendar.set_mode(mode)
+        settle(app)
+        window.grab().save(str(OUT / f"calendar-{mode}.png"))
+    window.calendar.set_mode("month")
+    window.sidebar.list.setCurrentIndex(window.sidebar.model.index(0))
+    settle(app)
+
+    from datetime import date, timedelta
+
+    composer = window.composer()
+    client_id = window.sidebar.model._rows[1].id
+    accounts = window.reader.list_accounts(client_id)
+    composer.new_post(client_id, date.today() + timedelta(days=3), accounts[0].id)
+    composer.text.main.setPlainText(
+        "Oat, almond or classic milk: what goes in your flat white? ☕\n"
+        "Tell us below — the best answer wins a cardamom bun!"
+    )
+    composer.targets.select({a.id for a in accounts}, set())
+    composer.schedule_on.setChecked(True)
+    composer._refresh_checks()
+    settle(app)
+    composer.grab().save(str(OUT / "composer.png"))
+    composer.autosave.flush()
 
     from smmdesk.ui.clients.account_dialog import ConnectAccountDialog
     from smmdesk.ui.clients.client_dialog import ClientDialog
