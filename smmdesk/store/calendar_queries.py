@@ -171,6 +171,24 @@ def post_texts(source: Source, post_ids: Iterable[int], chars: int = TEXT_CHARS)
     return texts
 
 
+def first_images(source: Source, post_ids: Iterable[int]) -> dict[int, str]:
+    """Each post's first image (its path inside the media folder), by post id."""
+    db = _db(source)
+    ids = list(dict.fromkeys(post_ids))
+    images: dict[int, str] = {}
+    for first in range(0, len(ids), 500):
+        chunk = ids[first : first + 500]
+        rows = db.execute(
+            "SELECT pm.post_id, m.relative_path FROM post_media pm "
+            "JOIN media m ON m.id = pm.media_id "
+            f"WHERE pm.post_id IN ({','.join('?' * len(chunk))}) "
+            "ORDER BY pm.post_id, pm.position DESC",
+            chunk,
+        )
+        images.update(rows)  # the last written per post is position 0
+    return images
+
+
 def client_plans(source: Source) -> dict[int, ClientPlan]:
     """Every client's planning settings (archived ones too: their posts stay)."""
     rows = _db(source).execute(

@@ -499,3 +499,34 @@ def test_month_chips_read_only_the_texts_they_show(tab, store, client_id, accoun
     tab.set_mode("list")
     row = next(r for r in tab.agenda.agenda_model.rows if r.entry is not None)
     assert row.entry.body == "Cardamom  latte\nis back"
+
+
+def test_the_list_view_shows_each_post_s_first_image(qtbot, store, reader, client_id, profile):
+    from datetime import UTC, datetime, timedelta
+
+    from PySide6.QtGui import QColor, QImage
+
+    from smmdesk.store.posts import PostDraft, save_post, store_media
+    from smmdesk.ui.calendar.calendar_tab import CalendarTab
+
+    image = profile.root / "latte.png"
+    picture = QImage(40, 30, QImage.Format.Format_RGB32)
+    picture.fill(QColor("#a0522d"))
+    assert picture.save(str(image))
+    when = datetime.now(UTC) + timedelta(hours=2)
+    with store.transaction() as session:
+        media_id = store_media(session, profile.media, image)
+        with_image = save_post(
+            session, PostDraft(client_id, "With a picture", scheduled_at=when, media_ids=[media_id])
+        )
+        save_post(session, PostDraft(client_id, "Words only", scheduled_at=when))
+    tab = CalendarTab(reader)
+    qtbot.addWidget(tab)
+    tab.set_mode("list")
+    model = tab.agenda.agenda_model
+    rows = {row.entry.id: n for n, row in enumerate(model.rows) if row.entry is not None}
+    assert with_image in rows
+    decoration = model.index(rows[with_image], 5).data(Qt.ItemDataRole.DecorationRole)
+    assert decoration is not None and not decoration.isNull()
+    others = [n for post, n in rows.items() if post != with_image]
+    assert all(model.index(n, 5).data(Qt.ItemDataRole.DecorationRole) is None for n in others)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from PySide6.QtCore import (
@@ -21,7 +22,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QContextMenuEvent, QFont, QMouseEvent, QPainter
+from PySide6.QtGui import QColor, QContextMenuEvent, QFont, QIcon, QMouseEvent, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -58,6 +59,9 @@ class AgendaModel(QAbstractTableModel):
         self.account_platform: Callable[[int], str] = lambda a: "sandbox"
         self.client_name: Callable[[int], str] = lambda c: ""
         self.flagged: set[int] = set()
+        self.post_images: Callable[[list[int]], dict[int, Path]] = lambda ids: {}
+        self._images: dict[int, Path] = {}
+        self._thumbnails: dict[Path, QIcon] = {}
 
     def set_range(
         self,
@@ -79,7 +83,29 @@ class AgendaModel(QAbstractTableModel):
             rows.extend(AgendaRow(day, local, entry) for local, entry in items)
         self.beginResetModel()
         self.rows, self.notes, self.counts, self.today = rows, notes, counts, today
+        self._images = self.post_images([r.entry.id for r in rows if r.entry is not None])
         self.endResetModel()
+
+    def thumbnail(self, post_id: int) -> QIcon | None:
+        """The post's first image, small, for the list; loaded once per file."""
+        path = self._images.get(post_id)
+        if path is None:
+            return None
+        icon = self._thumbnails.get(path)
+        if icon is None:
+            pixmap = QPixmap(str(path))
+            if pixmap.isNull():
+                return None
+            icon = QIcon(
+                pixmap.scaled(
+                    64,
+                    64,
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+            )
+            self._thumbnails[path] = icon
+        return icon
 
     def set_notes(self, notes: dict[date, DayNote]) -> None:
         self.notes = notes
@@ -131,6 +157,8 @@ class AgendaModel(QAbstractTableModel):
                 return platform_icon(self.account_platform(entry.account_ids[0]))
             if column == 4:
                 return colour_dot(STATUS_COLOURS.get(entry.status, "#7a8294"), 10)
+            if column == 5:
+                return self.thumbnail(entry.id)
         if role == Qt.ItemDataRole.ToolTipRole:
             return tooltips.post_tooltip(
                 row.local, entry, self.account_label, entry.id in self.flagged

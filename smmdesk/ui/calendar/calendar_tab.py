@@ -29,13 +29,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QVBoxLayout, QWidget
 
 from smmdesk.core.clock import shift_month, zone
-from smmdesk.store.calendar_queries import ClientPlan, PlanEntry, client_plans, post_texts
+from smmdesk.store.calendar_queries import (
+    ClientPlan,
+    PlanEntry,
+    client_plans,
+    first_images,
+    post_texts,
+)
 from smmdesk.store.queries import AccountRow, StoreReader
 from smmdesk.ui.calendar import shown_range
 from smmdesk.ui.calendar.account_book import AccountBook
@@ -275,6 +282,13 @@ class CalendarTab(QWidget):
     def _client_name(self, client_id: int) -> str:
         return self.plans[client_id].name if client_id in self.plans else ""
 
+    def _post_images(self, post_ids: list[int]) -> dict[int, Path]:
+        # The media folder sits beside the database in every profile (paths.py).
+        media = self.reader.path.with_name("media")
+        return {
+            post_id: media / name for post_id, name in first_images(self.reader, post_ids).items()
+        }
+
     def _wire_lookups(self) -> None:
         """Give the views and the side panel (those built so far) the account names,
         networks and texts."""
@@ -285,6 +299,7 @@ class CalendarTab(QWidget):
                 book.platform,
                 lambda ids: post_texts(self.reader, ids),
                 self._client_name,
+                self._post_images,
             )
         )
         self.panel_slot.set_lookups(book.label, book.platform)

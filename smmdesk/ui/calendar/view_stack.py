@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QPoint, Signal
@@ -32,6 +33,7 @@ class ViewLookups(NamedTuple):
     account_platform: Callable[[int], str]
     post_texts: Callable[[list[int]], dict[int, str]]
     client_name: Callable[[int], str]
+    post_images: Callable[[list[int]], dict[int, Path]]  # first image of each post
 
 
 class CalendarViews(QStackedWidget):
@@ -119,6 +121,7 @@ class CalendarViews(QStackedWidget):
             model.account_label = lookups.account_label
             model.account_platform = lookups.account_platform
             model.client_name = lookups.client_name
+            model.post_images = lookups.post_images
 
     def show_mode(self, mode: str) -> None:
         self.setCurrentWidget({MONTH: self.grid, WEEK: self.week, LIST: self.agenda}[mode])
