@@ -93,12 +93,12 @@ def find_urls(text: str) -> list[str]:
 
 
 def _replace_urls(text: str, url_length: int) -> str:
-    placeholder = "x" * url_length
+    stand_in = "x" * url_length
     parts = []
     position = 0
     for start, end in _url_spans(text):
         parts.append(text[position:start])
-        parts.append(placeholder)
+        parts.append(stand_in)
         position = end
     parts.append(text[position:])
     return "".join(parts)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 import logging
 import threading
+from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -99,7 +100,7 @@ class JobContext:
             self._on_progress(self.job_id, done, total, text)
 
 
-class Job(Generic[T]):
+class Job(ABC, Generic[T]):
     """Subclass and implement ``run``. Attributes say how the job is scheduled."""
 
     #: Shown in the status bar while the job runs.
@@ -109,8 +110,9 @@ class Job(Generic[T]):
     #: Held back while offline.
     needs_network: bool = False
 
+    @abstractmethod
     def run(self, ctx: JobContext) -> T:
-        raise NotImplementedError
+        """Do the work off the GUI thread; return a small value or raise."""
 
 
 OnSuccess = Callable[[Any], None]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import (
     QColor,
+    QDropEvent,
     QFont,
     QFontMetrics,
     QPainter,
@@ -366,3 +367,17 @@ def paint_marker(chip_painter: ChipPainter, painter: QPainter, rect: QRect, note
         painter.setBrush(GAP_BG)
         painter.setPen(QPen(GAP, 1.5))
         painter.drawEllipse(rect.adjusted(2, 2, -2, -2))
+
+
+def accept_post_drag(event: QDropEvent, enabled: bool) -> bool:
+    """Accept a dragged post (as a move) when dropping is enabled; else refuse it.
+
+    The month grid and the week canvas take the same drags; each then works
+    out its own drop target.
+    """
+    if enabled and event.mimeData().hasFormat(MIME_POST):
+        event.setDropAction(Qt.DropAction.MoveAction)
+        event.accept()
+        return True
+    event.ignore()
+    return False

@@ -292,15 +292,10 @@ class MonthGrid(QTableView):
             self.viewport().update()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasFormat(chips.MIME_POST) and self.drag_enabled:
-            event.setDropAction(_MOVE)
-            event.accept()
-        else:
-            event.ignore()
+        chips.accept_post_drag(event, self.drag_enabled)
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        if not event.mimeData().hasFormat(chips.MIME_POST) or not self.drag_enabled:
-            event.ignore()
+        if not chips.accept_post_drag(event, self.drag_enabled):
             return
         found = self.geometry_at(event.position().toPoint())
         self._set_drop_day(found[0] if found else None)

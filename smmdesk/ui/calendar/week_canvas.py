@@ -290,15 +290,10 @@ class WeekCanvas(QWidget):
             self.update()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasFormat(chips.MIME_POST) and self.drag_enabled:
-            event.setDropAction(_MOVE)
-            event.accept()
-        else:
-            event.ignore()
+        chips.accept_post_drag(event, self.drag_enabled)
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        if not event.mimeData().hasFormat(chips.MIME_POST) or not self.drag_enabled:
-            event.ignore()
+        if not chips.accept_post_drag(event, self.drag_enabled):
             return
         pos = event.position().toPoint()
         slot = self.slot_at(pos, self._grab_offset)
