@@ -381,3 +381,10 @@ def accept_post_drag(event: QDropEvent, enabled: bool) -> bool:
         return True
     event.ignore()
     return False
+
+
+def dropped_post(event: QDropEvent) -> int | None:
+    """The id of the post a drop carries, or None when it carries none."""
+    if not event.mimeData().hasFormat(MIME_POST):
+        return None
+    return int(bytes(event.mimeData().data(MIME_POST).data()).decode())

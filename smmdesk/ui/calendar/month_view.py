@@ -299,22 +299,17 @@ class MonthGrid(QTableView):
             return
         found = self.geometry_at(event.position().toPoint())
         self._set_drop_day(found[0] if found else None)
-        event.setDropAction(_MOVE)
-        event.accept()
 
     def dragLeaveEvent(self, event: Any) -> None:
         self._set_drop_day(None)
 
     def dropEvent(self, event: QDropEvent) -> None:
         self._set_drop_day(None)
-        if not event.mimeData().hasFormat(chips.MIME_POST):
-            event.ignore()
-            return
+        post_id = chips.dropped_post(event)
         found = self.geometry_at(event.position().toPoint())
-        if found is None:
+        if post_id is None or found is None:
             event.ignore()
             return
-        post_id = int(bytes(event.mimeData().data(chips.MIME_POST).data()).decode())
         event.setDropAction(_MOVE)
         event.accept()
         self.post_dropped.emit(post_id, found[0])

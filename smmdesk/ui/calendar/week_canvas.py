@@ -304,22 +304,17 @@ class WeekCanvas(QWidget):
             return
         minutes = slot[1].hour * 60 + slot[1].minute
         self._set_drop((n, minutes, max(20, SLOT_MINUTES * HOUR_HEIGHT // 60 - 2)))
-        event.setDropAction(_MOVE)
-        event.accept()
 
     def dragLeaveEvent(self, event: Any) -> None:
         self._set_drop(None)
 
     def dropEvent(self, event: QDropEvent) -> None:
         self._set_drop(None)
-        if not event.mimeData().hasFormat(chips.MIME_POST):
-            event.ignore()
-            return
+        post_id = chips.dropped_post(event)
         slot = self.slot_at(event.position().toPoint(), self._grab_offset)
-        if slot is None:
+        if post_id is None or slot is None:
             event.ignore()
             return
-        post_id = int(bytes(event.mimeData().data(chips.MIME_POST).data()).decode())
         event.setDropAction(_MOVE)
         event.accept()
         self.post_dropped.emit(post_id, slot[0], slot[1])

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from smmdesk.core.clock import local_to_utc, to_local
 from smmdesk.store.database import Store
@@ -122,6 +123,8 @@ class DateRange(QWidget):
 class _ExportDialog(QDialog):
     """The shared frame: a form, a message line, Export and Close buttons."""
 
+    exported = Signal(str, int)  # path, number of posts
+
     def __init__(self, title: str, export_text: str, parent: QWidget | None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
@@ -160,14 +163,49 @@ class _ExportDialog(QDialog):
         path = Path(chosen)
         return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
 
-    def export(self) -> None:  # pragma: no cover - overridden
-        raise NotImplementedError
+    # What each export fills in: its range widget, its file, how it writes.
+    range: DateRange
+    store: Store
+    failure_text = "The file could not be saved"
+
+    def file_request(self) -> tuple[str, str, str, str]:
+        """(dialog caption, suggested file name, file filter, suffix)."""
+        raise NotImplementedError  # each export names its own file
+
+    def write(self, session: Session, path: Path, start: datetime, end: datetime) -> int:
+        raise NotImplementedError  # each export writes its own format
+
+    def saved_text(self, path: Path, posts: str) -> str:
+        return f"Saved {posts} to {path.name} in {path.parent}."
+
+    def export(self) -> None:
+        """Check the range, ask where, write with a busy cursor, say what happened."""
+        if not self.range.valid():
+            say(self.message, "The first day is after the last day.", error=True)
+            return
+        path = self.ask_path(*self.file_request())
+        if path is None:
+            return
+        start, end = self.range.bounds()
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            with self.store.session() as session:
+                count = self.write(session, path, start, end)
+        except OSError as exc:
+            say(self.message, f"{self.failure_text}: {exc.strerror or exc}", True)
+            return
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        self.saved_path = path
+        posts = f"{count} post{'s' if count != 1 else ''}"
+        say(self.message, self.saved_text(path, posts))
+        self.exported.emit(str(path), count)
 
 
 class ExportCalendarDialog(_ExportDialog):
     """Export the schedule of one client (or all) as an .ics file."""
 
-    exported = Signal(str, int)  # path, number of posts
+    failure_text = "The calendar could not be saved"
 
     def __init__(self, store: Store, client_id: int | None, parent: QWidget | None = None) -> None:
         super().__init__("Export the schedule as a calendar", "Export…", parent)
@@ -187,43 +225,23 @@ class ExportCalendarDialog(_ExportDialog):
             "same events instead of adding them twice. Ideas and failed posts are left out."
         )
 
-    def export(self) -> None:
-        if not self.range.valid():
-            say(self.message, "The first day is after the last day.", error=True)
-            return
+    def file_request(self) -> tuple[str, str, str, str]:
         client_id = self.scope.currentData()
         name = self.client.name if self.client and client_id is not None else "All clients"
         first, _last = self.range.days()
-        path = self.ask_path(
-            "Save the schedule",
-            f"{safe_file_name(name)} schedule {first.isoformat()}.ics",
-            "iCalendar files (*.ics)",
-            ".ics",
-        )
-        if path is None:
-            return
+        file_name = f"{safe_file_name(name)} schedule {first.isoformat()}.ics"
+        return "Save the schedule", file_name, "iCalendar files (*.ics)", ".ics"
+
+    def write(self, session: Session, path: Path, start: datetime, end: datetime) -> int:
         from smmdesk.reports.ical_export import export_schedule
 
-        start, end = self.range.bounds()
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            with self.store.session() as session:
-                count = export_schedule(session, path, client_id, start, end)
-        except OSError as exc:
-            say(self.message, f"The calendar could not be saved: {exc.strerror or exc}", True)
-            return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        self.saved_path = path
-        posts = f"{count} post{'s' if count != 1 else ''}"
-        say(self.message, f"Saved {posts} to {path.name} in {path.parent}.")
-        self.exported.emit(str(path), count)
+        return export_schedule(session, path, self.scope.currentData(), start, end)
 
 
 class ReviewPackDialog(_ExportDialog):
     """Export the review pack PDF of one client for a range of days."""
 
-    exported = Signal(str, int)  # path, number of posts
+    failure_text = "The PDF could not be saved"
 
     def __init__(
         self,
@@ -270,38 +288,21 @@ class ReviewPackDialog(_ExportDialog):
             else f"{count} post{'s' if count != 1 else ''} to review."
         )
 
-    def export(self) -> None:
-        if not self.range.valid():
-            say(self.message, "The first day is after the last day.", error=True)
-            return
+    def file_request(self) -> tuple[str, str, str, str]:
         first, _last = self.range.days()
-        path = self.ask_path(
-            "Save the review pack",
-            f"Review pack {safe_file_name(self.client.name)} {first.isoformat()}.pdf",
-            "PDF files (*.pdf)",
-            ".pdf",
-        )
-        if path is None:
-            return
+        file_name = f"Review pack {safe_file_name(self.client.name)} {first.isoformat()}.pdf"
+        return "Save the review pack", file_name, "PDF files (*.pdf)", ".pdf"
+
+    def write(self, session: Session, path: Path, start: datetime, end: datetime) -> int:
         from smmdesk.reports.review_pack import export_review_pack
 
-        start, end = self.range.bounds()
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            with self.store.session() as session:
-                count = export_review_pack(
-                    session, path, self.client.id, start, end, media_dir=self.media_dir
-                )
-        except OSError as exc:
-            say(self.message, f"The PDF could not be saved: {exc.strerror or exc}", True)
-            return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        self.saved_path = path
-        posts = f"{count} post{'s' if count != 1 else ''}"
-        say(self.message, f"Saved the review pack ({posts}) to {path.name} in {path.parent}.")
+        return export_review_pack(
+            session, path, self.client.id, start, end, media_dir=self.media_dir
+        )
+
+    def saved_text(self, path: Path, posts: str) -> str:
         self.open_button.show()
-        self.exported.emit(str(path), count)
+        return f"Saved the review pack ({posts}) to {path.name} in {path.parent}."
 
     def _open(self) -> None:
         if self.saved_path is not None:
