@@ -28,6 +28,18 @@ class TargetStatus(enum.StrEnum):
     SENDING = "sending"  # committed before the publish request: see DESIGN invariant 2
     PUBLISHED = "published"
     FAILED = "failed"
+    # Handed to the network's own scheduler; it publishes without this laptop.
+    SCHEDULED_REMOTE = "scheduled_remote"
+    # Fell due while the app was closed and is later than the client's grace
+    # period: waits for the user to publish it now, move it, or drop it.
+    MISSED = "missed"
+
+    @property
+    def label(self) -> str:
+        return {
+            "scheduled_remote": "Scheduled on the network",
+            "missed": "Missed its time",
+        }.get(self.value, self.value.capitalize())
 
 
 class ContentType(enum.StrEnum):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import enum
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -71,6 +71,11 @@ class AccountIdentity:
     handle: str
     display_name: str
     url: str = ""
+    # Facts about the account worth keeping (a channel's numeric id, its
+    # discussion group, an instance's limits). Never secrets: the engine
+    # stores them with the account and passes them back as
+    # ``ConnectorConfig.options`` on every later call.
+    settings: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,22 @@ class PublishedPost:
 
 
 @dataclass(frozen=True)
+class ScheduledPost:
+    """A post handed to the network's own scheduler (Mastodon, VK, Facebook)."""
+
+    remote_id: str  # the id of the *scheduled* item, not of the future post
+    scheduled_at: datetime
+
+
+@dataclass(frozen=True)
+class ScheduledState:
+    """What became of a handed-off post: still waiting, published, or gone."""
+
+    pending: bool
+    published: PublishedPost | None = None  # set once the network published it
+
+
+@dataclass(frozen=True)
 class RemoteInboxItem:
     """A comment, reply, mention or direct message, as fetched."""
 
@@ -102,12 +123,16 @@ class RemoteInboxItem:
     post_remote_id: str = ""  # our post it belongs to, if any
     parent_remote_id: str = ""  # the item it answers, if any
     url: str = ""
+    author_handle: str = ""  # @name where the network has one (for mentions in replies)
 
 
 @dataclass(frozen=True)
 class InboxPage:
     items: list[RemoteInboxItem]
     cursor: str  # opaque; pass back to fetch only what is newer
+    # Counts a network only pushes with its updates (Telegram reactions),
+    # keyed by our post's remote id; the engine records them as post metrics.
+    post_stats: Mapping[str, PostStats] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -141,6 +166,10 @@ class ConnectorConfig:
     handle: str = ""
     options: dict[str, str] = field(default_factory=dict)
     timeout: float = 20.0
+    # Called (from the worker thread) when the network hands out a new
+    # credential, e.g. Bluesky's rotating refresh token; the engine writes it
+    # to the vault so the next start does not log in again.
+    on_secret_changed: Callable[[Mapping[str, str]], None] | None = None
 
 
 # --- errors -----------------------------------------------------------------
@@ -178,6 +207,10 @@ class NetworkUnreachable(TransientError):
 
 class PermanentError(ConnectorError):
     """The network refused the request for good (too long, bad media...)."""
+
+
+class Unsupported(PermanentError):
+    """The network has no way to do this (edit a Bluesky post, schedule on Telegram)."""
 
 
 class BadResponse(ConnectorError):
@@ -236,3 +269,38 @@ class Connector(ABC):
     @abstractmethod
     def fetch_post_stats(self, remote_ids: Sequence[str]) -> dict[str, PostStats]:
         """Likes, reposts, replies and views of some of our posts."""
+
+    # --- optional abilities; the defaults say plainly that the network lacks them
+
+    def account_capabilities(self) -> Capabilities:
+        """Limits for this account: the class's, or what its instance reported."""
+        return self.capabilities
+
+    def fetch_settings(self) -> dict[str, str]:
+        """Re-read account facts (instance limits, linked groups) on demand."""
+        return {}
+
+    def edit_post(self, remote_id: str, request: PublishRequest) -> None:
+        """Change the text of a published post where the network allows it."""
+        raise Unsupported(f"{self.display_name} cannot edit a published post.")
+
+    def schedule(self, request: PublishRequest, at: datetime) -> ScheduledPost:
+        """Hand a post to the network's own scheduler (``native_scheduling``)."""
+        raise Unsupported(f"{self.display_name} has no scheduler of its own.")
+
+    def update_scheduled(
+        self, remote_id: str, request: PublishRequest, at: datetime
+    ) -> ScheduledPost:
+        """Change a handed-off post (text or time); may return a new id."""
+        raise Unsupported(f"{self.display_name} has no scheduler of its own.")
+
+    def cancel_scheduled(self, remote_id: str) -> None:
+        """Withdraw a handed-off post from the network's scheduler."""
+        raise Unsupported(f"{self.display_name} has no scheduler of its own.")
+
+    def check_scheduled(self, remote_id: str, text: str) -> ScheduledState:
+        """Whether a handed-off post is still waiting or has been published."""
+        raise Unsupported(f"{self.display_name} has no scheduler of its own.")
+
+    def close(self) -> None:  # noqa: B027 - optional hook, nothing to release by default
+        """Release sockets; the engine calls it when a job is done with the connector."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import (
+    Boolean,
     DateTime,
     Float,
     ForeignKey,
@@ -82,6 +83,9 @@ class Client(Base):
     target_mix: Mapped[str] = mapped_column(Text, default="{}")
     # JSON list of the content types offered for this client; "[]" = all.
     content_types: Mapped[str] = mapped_column(Text, default="[]")
+    # A post that fell due while the app was closed goes out at start only if
+    # it is less late than this; otherwise the user decides.
+    grace_minutes: Mapped[int] = mapped_column(Integer, default=120)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
@@ -102,6 +106,10 @@ class Account(Base):
     status: Mapped[str] = mapped_column(String(20), default="ok")
     status_message: Mapped[str] = mapped_column(Text, default="")
     inbox_cursor: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # JSON object of the connector's non-secret facts (AccountIdentity.settings).
+    settings_json: Mapped[str] = mapped_column(Text, default="{}")
+    # A rate limit named by the network: no request for this account before then.
+    paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     last_synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -197,6 +205,13 @@ class PostTarget(Base):
     # Sent with the publish request where the network supports it, and used to
     # look for an already-published post after a crash.
     idempotency_key: Mapped[str] = mapped_column(String(64), default="")
+    # Failed tries that may be retried, and when the next one is due.
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # True: hand the post to the network's scheduler instead of publishing it
+    # from this laptop; ``scheduled_remote_id`` is then the network's id for it.
+    handoff: Mapped[bool] = mapped_column(Boolean, default=False)
+    scheduled_remote_id: Mapped[str] = mapped_column(String(200), default="")
 
     post: Mapped[Post] = relationship(back_populates="targets")
     account: Mapped[Account] = relationship()

@@ -9,6 +9,7 @@ ends as a failure the status bar can count.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -87,11 +88,18 @@ class ConnectAccountJob(Job[ConnectedAccount]):
             from smmdesk.vault import VaultUnavailable
 
             raise VaultUnavailable(status.message)
-        connector = self.factory.build(self.platform, self.secret, instance_url=self.instance_url)
-        identity = connector.validate()
-        ctx.check_cancelled()
         key = Vault.new_key()
-        self.vault.put(key, self.secret)
+        rotated: dict[str, str] = {}
+        connector = self.factory.build(self.platform, self.secret, instance_url=self.instance_url)
+        # A network that hands out a new credential while validating (a
+        # Bluesky session) must have it kept: nothing is in the vault yet.
+        connector.config.on_secret_changed = lambda secret: rotated.update(secret)
+        try:
+            identity = connector.validate()
+        finally:
+            connector.close()
+        ctx.check_cancelled()
+        self.vault.put(key, {**self.secret, **rotated})
         try:
             with self.store.transaction() as session:
                 account = Account(
@@ -103,6 +111,7 @@ class ConnectAccountJob(Job[ConnectedAccount]):
                     instance_url=self.instance_url,
                     vault_key=key,
                     status=AccountStatus.OK,
+                    settings_json=json.dumps(dict(identity.settings), sort_keys=True),
                 )
                 session.add(account)
                 session.flush()

@@ -6,6 +6,8 @@ tests point a network at a fake server on 127.0.0.1; the app passes none.
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import Mapping
 
 from smmdesk.paths import ProfilePaths
@@ -13,6 +15,20 @@ from smmdesk.platforms import connector_class
 from smmdesk.platforms.base import Connector, ConnectorConfig
 from smmdesk.store.models import Account
 from smmdesk.vault import Vault
+
+log = logging.getLogger(__name__)
+
+
+def account_settings(account: Account) -> dict[str, str]:
+    """The connector facts stored with an account; {} if the JSON is damaged."""
+    try:
+        loaded = json.loads(account.settings_json or "{}")
+    except ValueError:
+        log.warning("account %s has unreadable settings; ignoring them", account.id)
+        return {}
+    if not isinstance(loaded, dict):
+        return {}
+    return {str(k): str(v) for k, v in loaded.items()}
 
 
 class ConnectorFactory:
@@ -41,16 +57,27 @@ class ConnectorFactory:
         instance_url: str = "",
         remote_id: str = "",
         handle: str = "",
+        settings: Mapping[str, str] | None = None,
+        vault_key: str = "",
     ) -> Connector:
         cls = connector_class(platform)
+        options = dict(settings or {})
+        options.update(self.options_for(platform))
         config = ConnectorConfig(
             secret=dict(secret),
-            base_url=instance_url or self.base_urls.get(platform, ""),
+            base_url=self.base_urls.get(platform, "") or instance_url,
             remote_id=remote_id,
             handle=handle,
-            options=self.options_for(platform),
+            options=options,
+            on_secret_changed=self._saver(vault_key) if vault_key else None,
         )
         return cls(config)
+
+    def _saver(self, vault_key: str):  # type: ignore[no-untyped-def]
+        def save(secret: Mapping[str, str]) -> None:
+            self.vault.put(vault_key, secret)
+
+        return save
 
     def for_account(self, account: Account) -> Connector:
         """A connector for a stored account; raises SecretMissing/VaultUnavailable."""
@@ -61,6 +88,8 @@ class ConnectorFactory:
             instance_url=account.instance_url,
             remote_id=account.remote_id,
             handle=account.handle,
+            settings=account_settings(account),
+            vault_key=account.vault_key,
         )
 
     def is_local(self, platform: str) -> bool:
