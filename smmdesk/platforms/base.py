@@ -41,6 +41,7 @@ class CredentialField:
     secret: bool = True
     placeholder: str = ""
     help_text: str = ""
+    required: bool = True
 
 
 @dataclass(frozen=True)

@@ -133,7 +133,7 @@ class ConnectAccountDialog(QDialog):
         missing = [
             spec.label
             for spec in connector_class(str(self.platform.currentData())).credential_fields
-            if not secret.get(spec.key)
+            if spec.required and not secret.get(spec.key)
         ]
         if missing:
             self._say(f"Fill in: {', '.join(missing)}.", error=True)
