@@ -275,6 +275,7 @@ class InboxItem(Base):
     parent_remote_id: Mapped[str] = mapped_column(String(200), default="")
     author_id: Mapped[str] = mapped_column(String(200), default="")
     author_name: Mapped[str] = mapped_column(String(200), default="")
+    author_handle: Mapped[str] = mapped_column(String(200), default="")
     body: Mapped[str] = mapped_column(Text, default="")
     url: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

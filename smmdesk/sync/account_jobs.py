@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from smmdesk.core.vocabulary import AccountStatus, TargetStatus
 from smmdesk.logs import redact
@@ -24,6 +25,7 @@ from smmdesk.platforms.base import (
     AuthError,
     Connector,
     ConnectorError,
+    PostStats,
     RateLimited,
 )
 from smmdesk.store import inbox_search
@@ -53,6 +55,33 @@ def record_account_error(store: Store, account_id: int, exc: ConnectorError) -> 
         if account is not None:
             account.status = status
             account.status_message = redact(message)[:500]
+            if isinstance(exc, RateLimited):
+                # Every job of this account waits, not only the one refused.
+                account.paused_until = datetime.now(UTC) + timedelta(seconds=exc.retry_after)
+
+
+def record_post_stats(
+    session: Session, account_id: int, post_stats: Mapping[str, PostStats]
+) -> None:
+    """Counts a network pushed with its updates, as post metrics of our targets."""
+    rows = session.execute(
+        select(PostTarget.remote_id, PostTarget.id).where(
+            PostTarget.account_id == account_id, PostTarget.remote_id.in_(list(post_stats))
+        )
+    )
+    now = datetime.now(UTC)
+    for remote_id, target_id in rows:
+        values = post_stats[remote_id]
+        session.add(
+            PostMetric(
+                target_id=target_id,
+                measured_at=now,
+                likes=values.likes,
+                reposts=values.reposts,
+                replies=values.replies,
+                views=values.views,
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -161,6 +190,7 @@ class SyncAccountJob(Job[SyncResult]):
             if stored is not None:
                 stored.status = AccountStatus.OK
                 stored.status_message = ""
+                stored.paused_until = None
                 stored.last_synced_at = datetime.now(UTC)
         return SyncResult(self.account_id, new_items, followers)
 
@@ -170,6 +200,8 @@ class SyncAccountJob(Job[SyncResult]):
             ctx.check_cancelled()
             page = connector.fetch_inbox(cursor)
             if not page.items:
+                if page.post_stats or page.cursor != cursor:
+                    self._save_cursor_only(page.cursor, page.post_stats)
                 break
             with self.store.transaction() as session:
                 remote_ids = [item.remote_id for item in page.items]
@@ -194,6 +226,7 @@ class SyncAccountJob(Job[SyncResult]):
                             parent_remote_id=item.parent_remote_id,
                             author_id=item.author_id,
                             author_name=item.author_name,
+                            author_handle=item.author_handle,
                             body=item.text,
                             url=item.url,
                             created_at=item.created_at,
@@ -203,11 +236,22 @@ class SyncAccountJob(Job[SyncResult]):
                 account = session.get(Account, self.account_id)
                 assert account is not None
                 account.inbox_cursor = page.cursor
+                if page.post_stats:
+                    record_post_stats(session, self.account_id, page.post_stats)
                 session.flush()
                 inbox_search.index_new_items(session)
             cursor = page.cursor
             ctx.progress(page_number, 0, f"{added} new items")
         return added
+
+    def _save_cursor_only(self, cursor: str, post_stats: Mapping[str, PostStats]) -> None:
+        """A page with no items can still move the cursor (Telegram's offset)."""
+        with self.store.transaction() as session:
+            account = session.get(Account, self.account_id)
+            if account is not None:
+                account.inbox_cursor = cursor
+            if post_stats:
+                record_post_stats(session, self.account_id, post_stats)
 
     def _sync_metrics(self, connector: Connector) -> int:
         stats = connector.fetch_account_stats()

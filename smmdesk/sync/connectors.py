@@ -88,7 +88,7 @@ class ConnectorFactory:
             instance_url=account.instance_url,
             remote_id=account.remote_id,
             handle=account.handle,
-            settings=account_settings(account),
+            settings={**account_settings(account), "inbox_cursor": account.inbox_cursor or ""},
             vault_key=account.vault_key,
         )
 

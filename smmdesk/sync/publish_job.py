@@ -2,38 +2,34 @@
 
 Before the request that publishes, a ``PublishAttempt`` is committed as
 ``sending`` and the target marked ``sending``; after it, ``published`` with
-the remote id and URL. A target found ``sending`` when a job starts was
-interrupted (crash, timeout with unknown outcome): the job first asks the
-network whether the post exists (idempotency key, then recent posts) and only
-publishes if it does not.
+the remote id and URL. An attempt whose outcome is not known (the app was
+killed mid-request, a timeout, an unreadable answer) stays open, and the next
+job for the target first asks the network whether the post exists
+(``Connector.find_published``: the idempotency key, or a look at the
+account's recent posts) and publishes only if it is sure it does not.
+What each failure does to the target is decided in ``publish_outcomes``.
 """
 
 from __future__ import annotations
 
 import logging
-import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from smmdesk.core.vocabulary import PostStatus, TargetStatus
-from smmdesk.logs import redact
-from smmdesk.platforms.base import (
-    BadResponse,
-    ConnectorError,
-    PublishedPost,
-    PublishRequest,
-    TransientError,
-)
+from smmdesk.core.retry_policy import new_idempotency_key
+from smmdesk.core.vocabulary import AccountStatus, PostStatus, TargetStatus
+from smmdesk.platforms.base import Connector, ConnectorError, PublishedPost, PublishRequest
 from smmdesk.store.database import Store
-from smmdesk.store.models import Account, PostTarget, PublishAttempt
-from smmdesk.sync.account_jobs import record_account_error
+from smmdesk.store.models import Account, PostTarget
+from smmdesk.sync import publish_outcomes as outcomes
 from smmdesk.sync.connectors import ConnectorFactory
 from smmdesk.sync.jobs import Job, JobContext
 
 log = logging.getLogger(__name__)
+
+#: A post this early is still "due": the timer runs every 30 s.
+DUE_TOLERANCE = timedelta(seconds=5)
 
 
 @dataclass(frozen=True)
@@ -41,7 +37,18 @@ class PublishResult:
     target_id: int
     post_id: int
     remote_url: str
-    already_published: bool
+    already_published: bool  # found on the network after an interrupted attempt
+    skipped: bool = False  # nothing to do any more (moved, unscheduled, paused)
+
+
+@dataclass(frozen=True)
+class _Work:
+    post_id: int
+    account: Account
+    text: str
+    images: tuple[Path, ...]
+    key: str
+    interrupted: bool
 
 
 class PublishTargetJob(Job[PublishResult]):
@@ -59,85 +66,88 @@ class PublishTargetJob(Job[PublishResult]):
         self.serial_key = ("account", self.account_id)
 
     def run(self, ctx: JobContext) -> PublishResult:
-        with self.store.transaction() as session:
-            target = session.get(PostTarget, self.target_id)
-            assert target is not None
-            account = session.get(Account, target.account_id)
-            assert account is not None
-            post = target.post
-            text = target.variant_body if target.variant_body is not None else post.body
-            images = [self.factory.paths.media / m.item.relative_path for m in post.media]
-            if target.status == TargetStatus.PUBLISHED:
-                return PublishResult(target.id, post.id, target.remote_url, True)
-            interrupted = target.status == TargetStatus.SENDING
-            if not target.idempotency_key:
-                target.idempotency_key = uuid.uuid4().hex
-            key = target.idempotency_key
-            session.expunge(account)
-        connector = self.factory.for_account(account)
-
+        work = self._claim()
+        if isinstance(work, PublishResult):
+            return work
+        connector = self.factory.for_account(work.account)
+        request_sent = False
         try:
-            if interrupted:
-                found = connector.find_published(key, text)
+            if work.interrupted:
+                found = connector.find_published(work.key, work.text)
                 if found is not None:
                     log.info("target %s was already published before a crash", self.target_id)
-                    return self._mark_published(found, already=True)
+                    return self._published(work, found, already=True)
+                self._close_checked()
             ctx.check_cancelled()
             self._begin_attempt()
-            published = connector.publish(PublishRequest(text, tuple(images), key))
+            request_sent = True
+            published = self._send(connector, work)
         except ConnectorError as exc:
-            self._mark_failed(exc)
-            record_account_error(self.store, self.account_id, exc)
+            self._failed(exc, request_sent)
             raise
-        return self._mark_published(published, already=False)
+        finally:
+            connector.close()
+        return self._published(work, published, already=False)
+
+    def _send(self, connector: Connector, work: _Work) -> PublishedPost:
+        return connector.publish(PublishRequest(work.text, work.images, work.key))
+
+    def _claim(self) -> _Work | PublishResult:
+        """Re-check, inside the job, that the target is still due and ours to send."""
+        now = datetime.now(UTC)
+        with self.store.transaction() as session:
+            target = session.get(PostTarget, self.target_id)
+            if target is None:
+                return PublishResult(self.target_id, 0, "", False, skipped=True)
+            post = target.post
+            account = session.get(Account, target.account_id)
+            assert account is not None
+            if target.status == TargetStatus.PUBLISHED:
+                return PublishResult(target.id, post.id, target.remote_url, True)
+            blocked = (
+                post.status not in (PostStatus.SCHEDULED, PostStatus.FAILED)
+                or post.scheduled_at is None
+                or post.scheduled_at > now + DUE_TOLERANCE
+                or target.status not in (TargetStatus.PENDING, TargetStatus.SENDING)
+                or (target.retry_at is not None and target.retry_at > now + DUE_TOLERANCE)
+                or (account.paused_until is not None and account.paused_until > now)
+                or account.status == AccountStatus.NEEDS_REAUTH
+                or account.archived_at is not None
+            )
+            if blocked:
+                return PublishResult(target.id, post.id, "", False, skipped=True)
+            if not target.idempotency_key:
+                target.idempotency_key = new_idempotency_key()
+            text = target.variant_body if target.variant_body is not None else post.body
+            images = tuple(self.factory.paths.media / m.item.relative_path for m in post.media)
+            interrupted = outcomes.has_open_attempt(session, target.id)
+            key = target.idempotency_key
+            session.expunge(account)
+            return _Work(post.id, account, text, images, key, interrupted)
 
     def _begin_attempt(self) -> None:
         with self.store.transaction() as session:
             target = session.get(PostTarget, self.target_id)
             assert target is not None
-            target.status = TargetStatus.SENDING
-            attempt = PublishAttempt(target_id=target.id, state="sending")
-            session.add(attempt)
+            outcomes.begin_attempt(session, target)
 
-    def _mark_published(self, published: PublishedPost, already: bool) -> PublishResult:
+    def _close_checked(self) -> None:
+        """The network says the interrupted attempt published nothing."""
+        with self.store.transaction() as session:
+            outcomes.close_open_attempts(session, self.target_id, outcomes.CHECKED)
+
+    def _published(self, work: _Work, published: PublishedPost, already: bool) -> PublishResult:
         with self.store.transaction() as session:
             target = session.get(PostTarget, self.target_id)
             assert target is not None
-            target.status = TargetStatus.PUBLISHED
-            target.remote_id = published.remote_id
-            target.remote_url = published.url
-            target.published_at = published.published_at
-            target.error = ""
-            self._finish_attempts(session, "published", "")
-            post = target.post
-            statuses = {t.status for t in post.targets}
-            if statuses == {TargetStatus.PUBLISHED}:
-                post.status = PostStatus.PUBLISHED
-            return PublishResult(target.id, post.id, published.url, already)
+            outcomes.mark_published(session, target, published)
+            account = session.get(Account, target.account_id)
+            if account is not None:
+                account.paused_until = None
+        return PublishResult(self.target_id, work.post_id, published.url, already)
 
-    def _mark_failed(self, exc: ConnectorError) -> None:
-        # A timeout or an unreadable answer may hide a post that did go out:
-        # leave the target "sending" so the next attempt looks before it sends.
-        outcome_unknown = isinstance(exc, TransientError | BadResponse)
-        message = redact(str(exc))
+    def _failed(self, exc: ConnectorError, request_sent: bool) -> None:
         with self.store.transaction() as session:
             target = session.get(PostTarget, self.target_id)
-            assert target is not None
-            target.error = message[:1000]
-            if not outcome_unknown:
-                target.status = TargetStatus.PENDING if exc.retryable else TargetStatus.FAILED
-                if target.status == TargetStatus.FAILED:
-                    target.post.status = PostStatus.FAILED
-            self._finish_attempts(session, "unknown" if outcome_unknown else "failed", message)
-
-    def _finish_attempts(self, session: Session, state: str, error: str) -> None:
-        open_attempts = session.scalars(
-            select(PublishAttempt).where(
-                PublishAttempt.target_id == self.target_id,
-                PublishAttempt.state == "sending",
-            )
-        )
-        for attempt in open_attempts:
-            attempt.state = state
-            attempt.error = error[:1000]
-            attempt.finished_at = datetime.now(UTC)
+            if target is not None:
+                outcomes.record_failure(session, target, exc, request_sent=request_sent)

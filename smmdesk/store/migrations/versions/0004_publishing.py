@@ -23,6 +23,10 @@ def upgrade() -> None:
     with op.batch_alter_table("accounts") as batch:
         batch.add_column(sa.Column("settings_json", sa.Text(), nullable=False, server_default="{}"))
         batch.add_column(sa.Column("paused_until", sa.DateTime(), nullable=True))
+    with op.batch_alter_table("inbox_items") as batch:
+        batch.add_column(
+            sa.Column("author_handle", sa.String(length=200), nullable=False, server_default="")
+        )
     with op.batch_alter_table("post_targets") as batch:
         batch.add_column(sa.Column("attempts", sa.Integer(), nullable=False, server_default="0"))
         batch.add_column(sa.Column("retry_at", sa.DateTime(), nullable=True))
@@ -37,6 +41,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("inbox_items") as batch:
+        batch.drop_column("author_handle")
     with op.batch_alter_table("post_targets") as batch:
         batch.drop_column("scheduled_remote_id")
         batch.drop_column("handoff")
