@@ -94,3 +94,10 @@ class ConnectorFactory:
 
     def is_local(self, platform: str) -> bool:
         return connector_class(platform).local_only
+
+    def supports_handoff(self, platform: str) -> bool:
+        """Whether the network has a scheduler of its own to hand posts to."""
+        try:
+            return connector_class(platform).capabilities.native_scheduling
+        except KeyError:
+            return False

@@ -12,16 +12,35 @@ import logging
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
-from smmdesk.core.vocabulary import AccountStatus, PostStatus, TargetStatus
+from smmdesk.core.vocabulary import AccountStatus, TargetStatus
 from smmdesk.store.database import Store
-from smmdesk.store.models import Account, Post, PostTarget
+from smmdesk.store.models import Account, PostTarget
 from smmdesk.sync.account_jobs import SyncAccountJob, SyncResult
 from smmdesk.sync.connectors import ConnectorFactory
+from smmdesk.sync.due_targets import (
+    due_target_ids,
+    failed_target_count,
+    handed_off_to_check_ids,
+    handoff_candidate_ids,
+)
+from smmdesk.sync.handoff_jobs import (
+    CheckHandOffJob,
+    HandOffJob,
+    HandOffResult,
+    WithdrawRemoteScheduleJob,
+)
 from smmdesk.sync.jobs import Job, JobEngine, JobFailure
+from smmdesk.sync.missed_posts import mark_missed, read_heartbeat, write_heartbeat
 from smmdesk.sync.network_state import NetworkState
 from smmdesk.sync.publish_job import PublishResult, PublishTargetJob
+from smmdesk.sync.published_post_jobs import (
+    DeletePublishedJob,
+    EditPublishedJob,
+    RemoteChangeResult,
+    handed_off_targets,
+)
 from smmdesk.sync.status import SyncStatus
 
 log = logging.getLogger(__name__)
@@ -34,6 +53,8 @@ class SyncCoordinator(QObject):
     accounts_changed = Signal()
     posts_changed = Signal()
     job_failed = Signal(str)  # a message worth showing once
+    publish_failed = Signal(int, str)  # target id, message: once per post that failed for good
+    missed_posts_found = Signal(list)  # [MissedPost]: fell due while the app was closed
 
     def __init__(
         self,
@@ -53,7 +74,11 @@ class SyncCoordinator(QObject):
         self._syncing_accounts: set[int] = set()
         self._publishing_targets: set[int] = set()
         self._last_sync: datetime | None = None
+        self._last_tick: datetime | None = None
         self._error_accounts = 0
+        self._failed_posts = 0
+        self._target_jobs: set[tuple[str, int]] = set()
+        self._notified: set[tuple[str, object]] = set()
 
         self.network.online_changed.connect(self.engine.set_online)
         self.network.online_changed.connect(self._on_online_changed)
@@ -64,15 +89,16 @@ class SyncCoordinator(QObject):
         self._sync_timer.timeout.connect(self.sync_all)
         self._publish_timer = QTimer(self)
         self._publish_timer.setInterval(publish_interval_s * 1000)
-        self._publish_timer.timeout.connect(self.publish_due)
+        self._publish_timer.timeout.connect(self._tick)
 
     def start(self) -> None:
         """Begin periodic work; the first sync runs once the window is up."""
+        self.check_missed(since=read_heartbeat(self.factory.paths.root))
         self._refresh_error_count()
         self._sync_timer.start()
         self._publish_timer.start()
         QTimer.singleShot(1500, self.sync_all)
-        QTimer.singleShot(2000, self.publish_due)
+        QTimer.singleShot(2000, self._tick)
         self._emit_status()
 
     def stop(self, timeout_ms: int = 3000) -> bool:
@@ -94,12 +120,14 @@ class SyncCoordinator(QObject):
     # --- account sync -----------------------------------------------------------
 
     def sync_all(self) -> None:
+        now = datetime.now(UTC)
         with self.store.session() as session:
             ids = list(
                 session.scalars(
                     select(Account.id).where(
                         Account.archived_at.is_(None),
                         Account.status != AccountStatus.NEEDS_REAUTH,
+                        or_(Account.paused_until.is_(None), Account.paused_until <= now),
                     )
                 )
             )
@@ -132,26 +160,41 @@ class SyncCoordinator(QObject):
 
     # --- publishing ---------------------------------------------------------------
 
+    def _tick(self) -> None:
+        """The publisher's heartbeat: notice a sleep, then publish and hand off."""
+        now = datetime.now(UTC)
+        last = self._last_tick
+        self._last_tick = now
+        gap = self._publish_timer.interval() / 1000 * 3 + 60
+        if last is not None and (now - last).total_seconds() > gap:
+            log.info("woke after %s: checking for missed posts", now - last)
+            self.check_missed(since=last)
+        write_heartbeat(self.factory.paths.root, now)
+        self.publish_due()
+
+    def check_missed(self, since: datetime | None) -> None:
+        """Mark posts that fell due while the app was not running and are too late."""
+        with self.store.transaction() as session:
+            missed = mark_missed(session, datetime.now(UTC), since)
+        if missed:
+            self.missed_posts_found.emit(missed)
+            self.posts_changed.emit()
+            self._refresh_error_count()
+
     def publish_due(self) -> None:
-        """Start a publish job for every target whose time has come."""
+        """Start a job for every target that needs one now, in time order."""
         now = datetime.now(UTC)
         with self.store.session() as session:
-            due = list(
-                session.scalars(
-                    select(PostTarget.id)
-                    .join(Post, Post.id == PostTarget.post_id)
-                    .join(Account, Account.id == PostTarget.account_id)
-                    .where(
-                        Post.status == PostStatus.SCHEDULED,
-                        Post.scheduled_at <= now,
-                        PostTarget.status.in_([TargetStatus.PENDING, TargetStatus.SENDING]),
-                        Account.archived_at.is_(None),
-                        Account.status != AccountStatus.NEEDS_REAUTH,
-                    )
-                )
-            )
+            due = due_target_ids(session, now)
+            handoffs = handoff_candidate_ids(session, now)
+            checks = handed_off_to_check_ids(session, now)
         for target_id in due:
             self.publish_target(target_id)
+        for target_id in handoffs:
+            if self.factory.supports_handoff(self._platform_of_target(target_id)):
+                self._run_target_job(HandOffJob, target_id)
+        for target_id in checks:
+            self._run_target_job(CheckHandOffJob, target_id)
 
     def publish_target(self, target_id: int) -> None:
         if target_id in self._publishing_targets:
@@ -160,15 +203,116 @@ class SyncCoordinator(QObject):
 
         def done(result: PublishResult) -> None:
             self._publishing_targets.discard(target_id)
-            self.posts_changed.emit()
+            if not result.skipped:
+                self.posts_changed.emit()
+                self._refresh_error_count()
 
         def failed(failure: JobFailure) -> None:
             self._publishing_targets.discard(target_id)
-            self.posts_changed.emit()
-            self._refresh_error_count()
-            self.accounts_changed.emit()
+            self._after_target_failure(target_id, failure)
 
         self.submit(PublishTargetJob(self.store, self.factory, target_id), done, failed)
+
+    def post_changed(self, post_id: int) -> None:
+        """The user saved or moved a post: keep any network-held copy in step."""
+        with self.store.session() as session:
+            targets = list(
+                session.scalars(
+                    select(PostTarget.id).where(
+                        PostTarget.post_id == post_id,
+                        (PostTarget.handoff.is_(True))
+                        | (PostTarget.status == TargetStatus.SCHEDULED_REMOTE),
+                    )
+                )
+            )
+        for target_id in targets:
+            self._run_target_job(HandOffJob, target_id)
+        self.posts_changed.emit()
+
+    def withdraw_handoffs(self, post_id: int) -> None:
+        """Before a post is deleted: take its copies off the networks' schedulers."""
+        for account_id, remote_id in handed_off_targets(self.store, post_id):
+            job = WithdrawRemoteScheduleJob(self.store, self.factory, account_id, remote_id)
+            self.submit(job, None, lambda failure: self.job_failed.emit(failure.message))
+
+    def edit_published(self, post_id: int, on_done=None) -> int:  # type: ignore[no-untyped-def]
+        """Send a published post's new text to the networks that allow edits."""
+        return self._remote_change(EditPublishedJob(self.store, self.factory, post_id), on_done)
+
+    def delete_published(self, post_id: int, on_done=None) -> int:  # type: ignore[no-untyped-def]
+        """Delete a published post from its networks, then from the app."""
+        return self._remote_change(DeletePublishedJob(self.store, self.factory, post_id), on_done)
+
+    def _remote_change(self, job: Job, on_done) -> int:  # type: ignore[no-untyped-def, type-arg]
+        def done(result: RemoteChangeResult) -> None:
+            self.posts_changed.emit()
+            if on_done is not None:
+                on_done(result, None)
+
+        def failed(failure: JobFailure) -> None:
+            if on_done is not None:
+                on_done(None, failure)
+
+        return self.submit(job, done, failed)
+
+    def _run_target_job(self, job_class, target_id: int) -> None:  # type: ignore[no-untyped-def]
+        key = (job_class.__name__, target_id)
+        if key in self._target_jobs:
+            return
+        self._target_jobs.add(key)
+
+        def done(result: HandOffResult) -> None:
+            self._target_jobs.discard(key)
+            if result.action not in ("none", "waiting"):
+                self.posts_changed.emit()
+            if result.action == "gone":
+                self._notify_failed_target(target_id)
+
+        def failed(failure: JobFailure) -> None:
+            self._target_jobs.discard(key)
+            self._after_target_failure(target_id, failure)
+
+        try:
+            job = job_class(self.store, self.factory, target_id)
+        except ValueError:
+            self._target_jobs.discard(key)
+            return
+        self.submit(job, done, failed)
+
+    def _after_target_failure(self, target_id: int, failure: JobFailure) -> None:
+        self.posts_changed.emit()
+        self._refresh_error_count()
+        self.accounts_changed.emit()
+        self._notify_failed_target(target_id)
+        if failure.kind == "auth":
+            self._notify_once(("auth", failure.message), failure.message)
+
+    def _notify_failed_target(self, target_id: int) -> None:
+        """Say once that a post failed for good (not for a retry that will follow)."""
+        with self.store.session() as session:
+            target = session.get(PostTarget, target_id)
+            if target is None or target.status != TargetStatus.FAILED:
+                return
+            account = session.get(Account, target.account_id)
+            handle = account.handle if account is not None else "an account"
+            message = f"A post to {handle} failed: {target.error}"
+        if ("target", target_id) not in self._notified:
+            self._notified.add(("target", target_id))
+            self.publish_failed.emit(target_id, message)
+
+    def _notify_once(self, key: tuple[str, str], message: str) -> None:
+        if key not in self._notified:
+            self._notified.add(key)
+            self.job_failed.emit(message)
+
+    def _platform_of_target(self, target_id: int) -> str:
+        with self.store.session() as session:
+            platform = session.scalar(
+                select(Account.platform)
+                .join(PostTarget, PostTarget.account_id == Account.id)
+                .where(PostTarget.id == target_id)
+            )
+        return platform or ""
 
     # --- status ---------------------------------------------------------------------
 
@@ -178,6 +322,7 @@ class SyncCoordinator(QObject):
             running=len(self.engine.active_titles()),
             waiting=self.engine.waiting_for_network(),
             accounts_with_errors=self._error_accounts,
+            failed_posts=self._failed_posts,
             last_sync=self._last_sync,
             current_titles=tuple(self.engine.active_titles()),
         )
@@ -191,6 +336,7 @@ class SyncCoordinator(QObject):
                     )
                 ).all()
             )
+            self._failed_posts = failed_target_count(session)
         self._emit_status()
 
     def _on_online_changed(self, online: bool) -> None:

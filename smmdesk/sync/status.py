@@ -16,3 +16,4 @@ class SyncStatus:
     accounts_with_errors: int
     last_sync: datetime | None
     current_titles: tuple[str, ...] = ()
+    failed_posts: int = 0  # targets failed for good or missed: the user must decide

@@ -1,0 +1,98 @@
+"""Which post targets need the engine now: the publisher's and the hand-off's queries.
+
+Kept apart from the coordinator so the rules read in one place: a target is
+published by the app when its time has come, it is not waiting out a retry
+or a rate limit, and its account is usable; it is handed to the network's
+scheduler when the user asked for that and there is still time; a
+handed-off target is checked once its time has passed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from smmdesk.core.vocabulary import AccountStatus, PostStatus, TargetStatus
+from smmdesk.store.models import Account, Post, PostTarget
+
+#: Mastodon refuses a scheduled time less than 5 minutes ahead; keep a margin.
+HANDOFF_MIN_LEAD = timedelta(minutes=6)
+#: A handed-off post is looked for this long after its time.
+HANDOFF_CHECK_DELAY = timedelta(minutes=1)
+
+
+def _usable_account(now: datetime):  # type: ignore[no-untyped-def]
+    return and_(
+        Account.archived_at.is_(None),
+        Account.status != AccountStatus.NEEDS_REAUTH,
+        or_(Account.paused_until.is_(None), Account.paused_until <= now),
+    )
+
+
+def due_target_ids(session: Session, now: datetime) -> list[int]:
+    """Targets the app should publish now, oldest first (so they go out in order)."""
+    return list(
+        session.scalars(
+            select(PostTarget.id)
+            .join(Post, Post.id == PostTarget.post_id)
+            .join(Account, Account.id == PostTarget.account_id)
+            .where(
+                Post.status.in_([PostStatus.SCHEDULED, PostStatus.FAILED]),
+                Post.scheduled_at <= now,
+                PostTarget.status.in_([TargetStatus.PENDING, TargetStatus.SENDING]),
+                or_(PostTarget.retry_at.is_(None), PostTarget.retry_at <= now),
+                _usable_account(now),
+            )
+            .order_by(Post.scheduled_at, PostTarget.id)
+        )
+    )
+
+
+def handoff_candidate_ids(session: Session, now: datetime) -> list[int]:
+    """Targets to hand to the network's scheduler: asked for, not yet done, still time."""
+    return list(
+        session.scalars(
+            select(PostTarget.id)
+            .join(Post, Post.id == PostTarget.post_id)
+            .join(Account, Account.id == PostTarget.account_id)
+            .where(
+                PostTarget.handoff.is_(True),
+                PostTarget.status == TargetStatus.PENDING,
+                PostTarget.scheduled_remote_id == "",
+                or_(PostTarget.retry_at.is_(None), PostTarget.retry_at <= now),
+                Post.status == PostStatus.SCHEDULED,
+                Post.scheduled_at >= now + HANDOFF_MIN_LEAD,
+                _usable_account(now),
+            )
+        )
+    )
+
+
+def handed_off_to_check_ids(session: Session, now: datetime) -> list[int]:
+    """Handed-off targets whose time has passed: did the network publish them?"""
+    return list(
+        session.scalars(
+            select(PostTarget.id)
+            .join(Post, Post.id == PostTarget.post_id)
+            .join(Account, Account.id == PostTarget.account_id)
+            .where(
+                PostTarget.status == TargetStatus.SCHEDULED_REMOTE,
+                Post.scheduled_at <= now - HANDOFF_CHECK_DELAY,
+                or_(PostTarget.retry_at.is_(None), PostTarget.retry_at <= now),
+                _usable_account(now),
+            )
+        )
+    )
+
+
+def failed_target_count(session: Session) -> int:
+    """Targets that need the user: failed, or missed while the app was closed."""
+    return len(
+        session.scalars(
+            select(PostTarget.id).where(
+                PostTarget.status.in_([TargetStatus.FAILED, TargetStatus.MISSED])
+            )
+        ).all()
+    )
