@@ -121,7 +121,7 @@ def test_many_connectors_and_threads_share_one_login(fake: BlueskyFake) -> None:
         try:
             for _ in range(3):
                 make(fake, vault).fetch_account_stats()
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=work) for _ in range(6)]
@@ -172,7 +172,7 @@ def test_concurrent_expiry_refreshes_once(fake: BlueskyFake) -> None:
         barrier.wait(5)
         try:
             connector.fetch_account_stats()
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=work) for _ in range(5)]
