@@ -31,6 +31,10 @@ IMAGE_SIGNATURES: dict[bytes, tuple[str, str]] = {
 }
 
 
+#: Target states in which nothing of the post is on a network.
+_NOT_SENT = (TargetStatus.PENDING, TargetStatus.FAILED, TargetStatus.MISSED)
+
+
 class MediaError(ValueError):
     """A file cannot be attached; the message says why in plain words."""
 
@@ -50,6 +54,8 @@ class PostDraft:
     testimonial_by: str = ""
     testimonial_permission_at: datetime | None = None
     link_justification: str = ""
+    # Accounts whose network should publish the post itself (native scheduling).
+    handoff: set[int] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,7 @@ def load_post(session: Session, post_id: int) -> PostDraft:
         testimonial_by=post.testimonial_by,
         testimonial_permission_at=post.testimonial_permission_at,
         link_justification=post.link_justification,
+        handoff={t.account_id for t in post.targets if t.handoff},
     )
 
 
@@ -92,7 +99,7 @@ def save_post(session: Session, draft: PostDraft, post_id: int | None = None) ->
     post.testimonial_by = draft.testimonial_by
     post.testimonial_permission_at = draft.testimonial_permission_at
     post.link_justification = draft.link_justification
-    _sync_targets(post, draft.targets)
+    _sync_targets(post, draft.targets, draft.handoff)
     _sync_media(post, draft.media_ids)
     session.add(post)
     session.flush()
@@ -101,7 +108,7 @@ def save_post(session: Session, draft: PostDraft, post_id: int | None = None) ->
     return post.id
 
 
-def _sync_targets(post: Post, wanted: dict[int, str | None]) -> None:
+def _sync_targets(post: Post, wanted: dict[int, str | None], handoff: set[int]) -> None:
     existing = {t.account_id: t for t in post.targets}
     for account_id, target in existing.items():
         # A target that already went out stays: it is history, not a choice.
@@ -110,9 +117,14 @@ def _sync_targets(post: Post, wanted: dict[int, str | None]) -> None:
     for account_id, variant in wanted.items():
         current = existing.get(account_id)
         if current is None:
-            post.targets.append(PostTarget(account_id=account_id, variant_body=variant))
+            post.targets.append(
+                PostTarget(
+                    account_id=account_id, variant_body=variant, handoff=account_id in handoff
+                )
+            )
         else:
             current.variant_body = variant
+            current.handoff = account_id in handoff
 
 
 def _sync_media(post: Post, media_ids: list[int]) -> None:
@@ -159,12 +171,43 @@ def start_new_version(session: Session, post_id: int) -> None:
         latest.saved_at = latest.saved_at - VERSION_BURST
 
 
+@dataclass(frozen=True)
+class TargetOutcome:
+    """Where one target of a post stands, for the composer to show."""
+
+    account_id: int
+    status: str
+    error: str
+    remote_url: str
+    handoff: bool
+
+
+def target_outcomes(session: Session, post_id: int) -> dict[int, TargetOutcome]:
+    post = session.get(Post, post_id)
+    if post is None:
+        return {}
+    return {
+        t.account_id: TargetOutcome(t.account_id, t.status, t.error, t.remote_url, t.handoff)
+        for t in post.targets
+    }
+
+
+def edit_published_text(session: Session, post_id: int, body: str) -> None:
+    """New text for a post already out: kept as a version, sent by the engine."""
+    post = session.get(Post, post_id)
+    if post is None:
+        raise KeyError(post_id)
+    if post.body != body:
+        post.body = body
+        _record_version(session, post_id, body)
+
+
 def delete_post(session: Session, post_id: int) -> None:
     """Delete a post that never went out; published ones are kept as history."""
     post = session.get(Post, post_id)
     if post is None:
         return
-    if any(t.status != TargetStatus.PENDING for t in post.targets):
+    if any(t.status not in _NOT_SENT for t in post.targets):
         raise ValueError("This post has been sent to a network; it stays in the history.")
     session.delete(post)
 

@@ -50,6 +50,7 @@ class AccountRow(NamedTuple):
     status: str
     status_message: str
     archived: bool
+    settings_json: str = "{}"  # the connector's facts, e.g. an instance's own limits
 
 
 class CalendarPost(NamedTuple):
@@ -118,13 +119,13 @@ class StoreReader:
         where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         rows = self.db.execute(
             "SELECT id, client_id, platform, handle, display_name, status, status_message, "
-            f"archived_at IS NOT NULL FROM accounts {where} "
+            f"archived_at IS NOT NULL, settings_json FROM accounts {where} "
             "ORDER BY client_id, platform, handle",
             params,
         )
         return [
-            AccountRow(aid, cid, platform, handle, name, status, message, bool(archived))
-            for aid, cid, platform, handle, name, status, message, archived in rows
+            AccountRow(aid, cid, platform, handle, name, status, msg, bool(archived), settings)
+            for aid, cid, platform, handle, name, status, msg, archived, settings in rows
         ]
 
     def count_accounts(self) -> int:

@@ -64,6 +64,7 @@ class SyncCoordinator(QObject):
         network: NetworkState | None = None,
         sync_interval_s: int = 15 * 60,
         publish_interval_s: int = 30,
+        handoff_debounce_ms: int = 4000,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -90,6 +91,11 @@ class SyncCoordinator(QObject):
         self._publish_timer = QTimer(self)
         self._publish_timer.setInterval(publish_interval_s * 1000)
         self._publish_timer.timeout.connect(self._tick)
+        self._changed_posts: set[int] = set()
+        self._handoff_debounce = QTimer(self)
+        self._handoff_debounce.setSingleShot(True)
+        self._handoff_debounce.setInterval(handoff_debounce_ms)
+        self._handoff_debounce.timeout.connect(self._flush_changed_posts)
 
     def start(self) -> None:
         """Begin periodic work; the first sync runs once the window is up."""
@@ -214,7 +220,22 @@ class SyncCoordinator(QObject):
         self.submit(PublishTargetJob(self.store, self.factory, target_id), done, failed)
 
     def post_changed(self, post_id: int) -> None:
-        """The user saved or moved a post: keep any network-held copy in step."""
+        """The user saved or moved a post: keep any network-held copy in step.
+
+        The composer saves a second after each pause in typing; the network
+        hears of the change once the user has stopped for a few seconds.
+        """
+        if post_id <= 0:
+            return
+        self._changed_posts.add(post_id)
+        self._handoff_debounce.start()
+
+    def _flush_changed_posts(self) -> None:
+        posts, self._changed_posts = self._changed_posts, set()
+        for post_id in posts:
+            self._sync_handoffs(post_id)
+
+    def _sync_handoffs(self, post_id: int) -> None:
         with self.store.session() as session:
             targets = list(
                 session.scalars(

@@ -139,14 +139,15 @@ def reschedule_missed(session: Session, post_id: int, when: datetime) -> None:
 
 def unschedule_missed(session: Session, post_id: int) -> None:
     """The user's "Keep as draft": nothing goes out, nothing is lost."""
+    from smmdesk.sync.publish_outcomes import retry_target
+
     post = session.get(Post, post_id)
     if post is None:
         return
-    post.status = PostStatus.DRAFT
     for target in post.targets:
-        if target.status == TargetStatus.MISSED:
-            target.status = TargetStatus.PENDING
-            target.error = ""
+        if target.status in (TargetStatus.MISSED, TargetStatus.FAILED):
+            retry_target(session, target.id)
+    post.status = PostStatus.DRAFT
 
 
 def _describe(late: timedelta) -> str:
@@ -156,3 +157,43 @@ def _describe(late: timedelta) -> str:
     if hours < 48:
         return f"{hours:.0f} hours" if hours >= 2 else "an hour"
     return f"{hours / 24:.0f} days"
+
+
+@dataclass(frozen=True)
+class AttentionRow:
+    """A post target the user must decide about: failed for good, or missed."""
+
+    target_id: int
+    post_id: int
+    client_name: str
+    account_handle: str
+    scheduled_at: datetime | None
+    status: str
+    problem: str
+    text: str
+
+
+def attention_rows(session: Session) -> list[AttentionRow]:
+    from smmdesk.store.models import Account
+
+    rows = session.execute(
+        select(PostTarget, Post, Client, Account)
+        .join(Post, Post.id == PostTarget.post_id)
+        .join(Client, Client.id == Post.client_id)
+        .join(Account, Account.id == PostTarget.account_id)
+        .where(PostTarget.status.in_([TargetStatus.FAILED, TargetStatus.MISSED]))
+        .order_by(Post.scheduled_at, PostTarget.id)
+    ).all()
+    return [
+        AttentionRow(
+            target.id,
+            post.id,
+            client.name,
+            account.handle,
+            post.scheduled_at,
+            target.status,
+            target.error,
+            target.variant_body if target.variant_body is not None else post.body,
+        )
+        for target, post, client, account in rows
+    ]

@@ -133,6 +133,33 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.ideas_tab, "Ideas")
         self._lazy_tabs.append(self.ideas_tab)
         self.status.show_status(coordinator.status())
+        self._attention = None
+        from smmdesk.ui.notifier import Notifier
+
+        self.notifier = Notifier(self)
+        coordinator.publish_failed.connect(
+            lambda _target, message: self.notifier.notify("A post was not published", message)
+        )
+        coordinator.job_failed.connect(
+            lambda message: self.notifier.notify("SMM Desk needs you", message)
+        )
+        coordinator.missed_posts_found.connect(lambda _missed: self.show_attention())
+        self.status.attention_clicked.connect(self.show_attention)
+        self.calendar.moves.moved.connect(coordinator.post_changed)
+
+    def show_attention(self) -> None:
+        """The list of failed and missed posts, with what can be done about each."""
+        if self.store is None:
+            return
+        if self._attention is None:
+            from smmdesk.ui.attention_dialog import AttentionDialog
+
+            self._attention = AttentionDialog(self.store, self.coordinator, self)
+            self._attention.open_post.connect(self.open_post)
+            self._attention.changed.connect(self.calendar.reload)
+        self._attention.reload()
+        self._attention.show()
+        self._attention.raise_()
 
     @property
     def attached(self) -> bool:
@@ -235,6 +262,7 @@ class MainWindow(QMainWindow):
         sync_menu = bar.addMenu("&Sync")
         self._action(sync_menu, "Sync &now", lambda: self._sync("sync_all"), "F5", True)
         self._action(sync_menu, "&Publish due posts", lambda: self._sync("publish_due"), "", True)
+        self._action(sync_menu, "Posts that &need you…", self.show_attention, "Ctrl+Shift+F", True)
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, f"&About {APP_NAME}", self._about)
@@ -360,6 +388,8 @@ class MainWindow(QMainWindow):
                 self.store, self.reader, self.coordinator.factory.paths.media
             )
             self._composer.saved.connect(lambda _id: self.calendar.reload())
+            self._composer.saved.connect(self.coordinator.post_changed)
+            self._composer.published_bar.coordinator = self.coordinator
         return self._composer
 
     def new_post(self) -> None:

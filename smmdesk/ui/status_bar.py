@@ -6,8 +6,8 @@ a second, so quick syncs do not make the window flicker.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar
 
 from smmdesk.sync.status import SyncStatus
 
@@ -32,6 +32,8 @@ def describe(status: SyncStatus) -> str:
 
 
 class SyncStatusBar(QStatusBar):
+    attention_clicked = Signal()
+
     def __init__(self) -> None:
         super().__init__()
         self.setSizeGripEnabled(True)
@@ -45,6 +47,13 @@ class SyncStatusBar(QStatusBar):
         self.progress.setTextVisible(False)
         self.progress.hide()
         self.addWidget(self.state_label, 1)
+        self.attention = QPushButton()
+        self.attention.setObjectName("AttentionButton")
+        self.attention.setFlat(True)
+        self.attention.setToolTip("Failed or missed posts: see what to do about them")
+        self.attention.clicked.connect(self.attention_clicked)
+        self.attention.hide()
+        self.addPermanentWidget(self.attention)
         self.addPermanentWidget(self.error_label)
         self.addPermanentWidget(self.progress)
         self._show_progress = QTimer(self)
@@ -60,6 +69,12 @@ class SyncStatusBar(QStatusBar):
             self.error_label.show()
         else:
             self.error_label.hide()
+        if status.failed_posts:
+            n = status.failed_posts
+            self.attention.setText(f"⚠ {n} post{'s' if n > 1 else ''} need you")
+            self.attention.show()
+        else:
+            self.attention.hide()
         if status.running:
             if not self.progress.isVisible() and not self._show_progress.isActive():
                 self.progress.setRange(0, 0)  # busy until a job reports numbers

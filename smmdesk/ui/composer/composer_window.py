@@ -31,11 +31,19 @@ from PySide6.QtWidgets import (
 from smmdesk.core.clock import local_to_utc, to_local
 from smmdesk.core.vocabulary import ContentType, PostStatus
 from smmdesk.store.database import Store
-from smmdesk.store.posts import ClientContext, PostDraft, client_context, load_post, save_post
+from smmdesk.store.posts import (
+    ClientContext,
+    PostDraft,
+    client_context,
+    load_post,
+    save_post,
+    target_outcomes,
+)
 from smmdesk.store.queries import StoreReader
 from smmdesk.ui.composer.checks import ComposerChecks
 from smmdesk.ui.composer.media_strip import MediaStrip
 from smmdesk.ui.composer.post_text import PostTextTabs
+from smmdesk.ui.composer.published_bar import PublishedBar
 from smmdesk.ui.composer.targets_panel import TargetsPanel
 from smmdesk.ui.theme import app_icon
 
@@ -109,6 +117,10 @@ class ComposerWindow(QWidget):
         header.addWidget(self.status_box)
         header.addWidget(history)
 
+        self.published_bar = PublishedBar(store)
+        self.published_bar.changed.connect(lambda: self.post_id and self.open_post(self.post_id))
+        self.published_bar.deleted.connect(self._deleted_on_networks)
+
         self.text = PostTextTabs()
         self.theme_hint = QLabel()
         self.theme_hint.setObjectName("ViewHint")
@@ -149,6 +161,7 @@ class ComposerWindow(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(header)
+        layout.addWidget(self.published_bar)
         layout.addWidget(self.text, 3)
         layout.addWidget(self.theme_hint)
         layout.addWidget(targets_box)
@@ -238,6 +251,11 @@ class ComposerWindow(QWidget):
             self.targets.set_accounts(accounts)
             variants = {a for a, v in draft.targets.items() if v is not None}
             self.targets.select(set(draft.targets), variants)
+            self.targets.set_handoff(draft.handoff)
+            with self.store.session() as session:
+                outcomes = target_outcomes(session, post_id)
+            self.targets.show_outcomes(outcomes)
+            self.published_bar.show_post(post_id, outcomes)
             handles = {a.id: a.handle for a in accounts}
             self.text.show_post(
                 draft.body,
@@ -355,6 +373,7 @@ class ComposerWindow(QWidget):
             testimonial_by=self.testimonial_by.text().strip(),
             testimonial_permission_at=permission,
             link_justification=self.justification.text().strip(),
+            handoff=self.targets.handoff() & set(targets),
         )
 
     def save_now(self) -> None:
@@ -417,6 +436,11 @@ class ComposerWindow(QWidget):
         self.media.show_media([(row.id, row.path) for row in rows])
 
     # --- history and closing --------------------------------------------------------------
+
+    def _deleted_on_networks(self) -> None:
+        self.post_id = None
+        self.saved.emit(-1)
+        self.close()
 
     def show_history(self) -> None:
         if self.post_id is None:

@@ -8,6 +8,7 @@ publish.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
@@ -20,8 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from smmdesk.core.text_length import LengthCheck, check_length
+from smmdesk.core.vocabulary import TargetStatus
 from smmdesk.platforms import connector_class
-from smmdesk.platforms.base import Capabilities
+from smmdesk.platforms.base import Capabilities, ConnectorConfig
+from smmdesk.store.posts import TargetOutcome
 from smmdesk.store.queries import AccountRow
 from smmdesk.ui.theme import platform_icon
 
@@ -45,6 +48,33 @@ def length_check(text: str, capabilities: Capabilities, images: int) -> LengthCh
     )
 
 
+def account_capabilities(account: AccountRow) -> Capabilities:
+    """The account's own limits (a Mastodon instance's), read from its stored settings."""
+    cls = connector_class(account.platform)
+    try:
+        settings = json.loads(account.settings_json or "{}")
+    except ValueError:
+        return cls.capabilities
+    if not isinstance(settings, dict) or not settings:
+        return cls.capabilities
+    options = {str(k): str(v) for k, v in settings.items()}
+    try:
+        return cls(ConnectorConfig(secret={}, options=options)).account_capabilities()
+    except Exception:  # a connector must never break the composer over odd settings
+        return cls.capabilities
+
+
+def describe_outcome(outcome: TargetOutcome) -> str:
+    """A target's state in words; empty for a plain pending target."""
+    status = TargetStatus(outcome.status)
+    if status == TargetStatus.PENDING:
+        return outcome.error  # e.g. "Waiting for the network."
+    words = status.label
+    if status == TargetStatus.SENDING:
+        words = "Sending (checking with the network before any retry)"
+    return f"{words}: {outcome.error}" if outcome.error else words
+
+
 class TargetsPanel(QWidget):
     """Checkboxes for the accounts, a counter each, and an "own text" toggle."""
 
@@ -58,6 +88,8 @@ class TargetsPanel(QWidget):
         self._grid.setHorizontalSpacing(10)
         self._rows: dict[int, tuple[QCheckBox, QLabel, QToolButton]] = {}
         self._states: dict[int, TargetState] = {}
+        self._handoff: dict[int, QCheckBox] = {}
+        self._outcome: dict[int, QLabel] = {}
 
     def set_accounts(self, accounts: list[AccountRow]) -> None:
         while self._grid.count():
@@ -66,13 +98,15 @@ class TargetsPanel(QWidget):
                 item.widget().deleteLater()  # type: ignore[union-attr]
         self._rows.clear()
         self._states.clear()
+        self._handoff.clear()
+        self._outcome.clear()
         if not accounts:
             hint = QLabel("This client has no accounts yet: connect one in Client settings.")
             hint.setObjectName("ViewHint")
             self._grid.addWidget(hint, 0, 0)
             return
         for row, account in enumerate(accounts):
-            capabilities = connector_class(account.platform).capabilities
+            capabilities = account_capabilities(account)
             self._states[account.id] = TargetState(account, capabilities)
             box = QCheckBox(f"{account.display_name or account.handle}  {account.handle}")
             box.setIcon(platform_icon(account.platform))
@@ -89,6 +123,22 @@ class TargetsPanel(QWidget):
             self._grid.addWidget(counter, row, 1)
             self._grid.addWidget(own, row, 2)
             self._rows[account.id] = (box, counter, own)
+            if capabilities.native_scheduling:
+                network = connector_class(account.platform).display_name
+                handoff = QCheckBox(f"{network} publishes it")
+                handoff.setToolTip(
+                    f"Hand the post to {network}'s own scheduler: it goes out at its time "
+                    "even when this laptop is off. Edits made here follow it there."
+                )
+                handoff.toggled.connect(lambda _on: self.changed.emit())
+                self._grid.addWidget(handoff, row, 3)
+                self._handoff[account.id] = handoff
+            outcome = QLabel()
+            outcome.setTextFormat(Qt.TextFormat.PlainText)
+            outcome.setWordWrap(True)
+            outcome.hide()
+            self._grid.addWidget(outcome, row, 4)
+            self._outcome[account.id] = outcome
         self._grid.setColumnStretch(0, 1)
 
     def selected(self) -> list[int]:
@@ -102,6 +152,25 @@ class TargetsPanel(QWidget):
             own.setChecked(account_id in variants)
             own.blockSignals(False)
             box.blockSignals(False)
+
+    def handoff(self) -> set[int]:
+        return {a for a, box in self._handoff.items() if box.isChecked()}
+
+    def set_handoff(self, account_ids: set[int]) -> None:
+        for account_id, box in self._handoff.items():
+            box.blockSignals(True)
+            box.setChecked(account_id in account_ids)
+            box.blockSignals(False)
+
+    def show_outcomes(self, outcomes: dict[int, TargetOutcome]) -> None:
+        """Say per account where the post stands: published, failed and why, on the network."""
+        for account_id, label in self._outcome.items():
+            outcome = outcomes.get(account_id)
+            text = describe_outcome(outcome) if outcome is not None else ""
+            label.setText(text)
+            label.setObjectName("ErrorText" if outcome and outcome.status == "failed" else "")
+            label.setStyleSheet("")
+            label.setVisible(bool(text))
 
     def state(self, account_id: int) -> TargetState | None:
         return self._states.get(account_id)
