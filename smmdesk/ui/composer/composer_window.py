@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from smmdesk.core.clock import local_to_utc, to_local
-from smmdesk.core.vocabulary import ContentType, PostStatus
+from smmdesk.core.vocabulary import ContentType, PostStatus, TargetStatus
 from smmdesk.store.database import Store
 from smmdesk.store.posts import (
     ClientContext,
@@ -196,6 +196,7 @@ class ComposerWindow(QWidget):
         QShortcut(QKeySequence("Ctrl+Shift+H"), self, activated=self.text.insert_hashtags)
         QShortcut(QKeySequence("Ctrl+Shift+J"), self, activated=self.text.insert_snippet)
         self._media_ids: list[int] = []
+        self._fixable = False
 
     # --- opening ----------------------------------------------------------------------
 
@@ -270,7 +271,12 @@ class ComposerWindow(QWidget):
             self.permission_day.setDate(QDate(to_local(permission, client.timezone).date()))
             self.justification.setText(draft.link_justification)
             self.theme_hint.clear()
-            editable = draft.status in EDITABLE_STATUSES
+            # A failed post that is on no network yet can be fixed, then retried.
+            self._fixable = draft.status == PostStatus.FAILED and not any(
+                o.status in (TargetStatus.PUBLISHED, TargetStatus.SENDING)
+                for o in outcomes.values()
+            )
+            editable = draft.status in EDITABLE_STATUSES or self._fixable
             for widget in (self.text, self.targets, self.media, self.day, self.at):
                 widget.setEnabled(editable)
             self.saved_label.setText(
@@ -379,7 +385,7 @@ class ComposerWindow(QWidget):
     def save_now(self) -> None:
         if self.post_id is None or self.client is None or self._loading:
             return
-        if self.status not in EDITABLE_STATUSES:
+        if self.status not in EDITABLE_STATUSES and not self._fixable:
             return
         with self.store.transaction() as session:
             save_post(session, self.draft(), self.post_id)

@@ -10,7 +10,7 @@ whether it went out, "It is published" so the user's own look settles it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
@@ -42,6 +42,7 @@ class PublishedBar(QWidget):
         self.outcomes: dict[int, TargetOutcome] = {}
         self.message = QLabel()
         self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # network words are untrusted
         self.edit_button = QPushButton("Edit on networks…")
         self.edit_button.clicked.connect(self.edit_on_networks)
         self.delete_button = QPushButton("Delete from networks…")
@@ -75,7 +76,9 @@ class PublishedBar(QWidget):
         elif published:
             self.message.setText("Published. Its text here is read-only: it is on the networks.")
         elif failed:
-            self.message.setText("Not published (see below why). Retry, or move it in time.")
+            reasons = [o.error for o in outcomes.values() if o.error and o.status != "published"]
+            why = f": {reasons[0].rstrip('.')}." if reasons else "."
+            self.message.setText(f"Not published{why} Fix it if needed, then Retry.")
         self.setVisible(published or failed)
 
     # --- actions -------------------------------------------------------------------
