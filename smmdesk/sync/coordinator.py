@@ -41,6 +41,7 @@ from smmdesk.sync.published_post_jobs import (
     RemoteChangeResult,
     handed_off_targets,
 )
+from smmdesk.sync.reply_job import SendReplyJob, queued_reply_ids
 from smmdesk.sync.status import SyncStatus
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,7 @@ class SyncCoordinator(QObject):
         self._error_accounts = 0
         self._failed_posts = 0
         self._target_jobs: set[tuple[str, int]] = set()
+        self._sending_replies: set[int] = set()
         self._notified: set[tuple[str, object]] = set()
 
         self.network.online_changed.connect(self.engine.set_online)
@@ -201,6 +203,26 @@ class SyncCoordinator(QObject):
                 self._run_target_job(HandOffJob, target_id)
         for target_id in checks:
             self._run_target_job(CheckHandOffJob, target_id)
+        self.send_replies()
+
+    def send_replies(self) -> None:
+        """Send the answers written while offline (or just now), oldest first."""
+        for reply_id in queued_reply_ids(self.store):
+            if reply_id in self._sending_replies:
+                continue
+            try:
+                job = SendReplyJob(self.store, self.factory, reply_id)
+            except ValueError:
+                continue
+            self._sending_replies.add(reply_id)
+
+            def finished(
+                _outcome: object, reply_id: int = reply_id, account_id: int = job.account_id
+            ) -> None:
+                self._sending_replies.discard(reply_id)
+                self.inbox_changed.emit(account_id)
+
+            self.submit(job, finished, finished)
 
     def publish_target(self, target_id: int) -> None:
         if target_id in self._publishing_targets:

@@ -368,3 +368,40 @@ def test_due_posts_go_out_in_time_order(qtbot, store, client_id, account_id, net
     qtbot.waitUntil(lambda: network.count("publish") == 3, timeout=5000)
     assert [text for name, text in network.calls if name == "publish"] == ["15", "10", "5"]
     coordinator.stop(2000)
+
+
+# --- replies --------------------------------------------------------------------
+
+
+def test_a_queued_reply_is_sent_and_the_item_answered(
+    store, client_id, account_id, network, factory
+):
+    from smmdesk.core.vocabulary import InboxStatus, ReplyStatus
+    from smmdesk.store.models import InboxItem, Reply
+    from smmdesk.sync.reply_job import SendReplyJob
+
+    with store.transaction() as session:
+        item = InboxItem(
+            account_id=account_id,
+            kind="comment",
+            remote_id="c1",
+            author_name="Ann",
+            body="Open on Sunday?",
+            created_at=NOW,
+        )
+        session.add(item)
+        session.flush()
+        reply = Reply(item_id=item.id, body="Yes, 10-16!")
+        session.add(reply)
+        session.flush()
+        reply_id, item_id = reply.id, item.id
+    network.script["reply"].append(TransientError("timeout"))
+    with pytest.raises(TransientError):
+        run(SendReplyJob(store, factory, reply_id))
+    with store.session() as session:
+        assert session.get(Reply, reply_id).status == ReplyStatus.QUEUED
+    run(SendReplyJob(store, factory, reply_id))
+    with store.session() as session:
+        assert session.get(Reply, reply_id).status == ReplyStatus.SENT
+        answered = session.get(InboxItem, item_id)
+        assert answered.status == InboxStatus.REPLIED and answered.first_response_at is not None
