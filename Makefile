@@ -8,7 +8,7 @@ PY     := $(BIN)/python
 PIP    := $(PY) -m pip --disable-pip-version-check -q
 
 .DEFAULT_GOAL := help
-.PHONY: help run demo test lint typecheck check bundle bench clean
+.PHONY: help run demo test test-integration pds-deps lint typecheck check bundle bench clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,8 +35,15 @@ run: $(VENV)/.stamp-app ## open SMM Desk (offers the demo when there are no acco
 demo: $(VENV)/.stamp-app ## open the demo profile directly
 	$(BIN)/smmdesk --demo $(ARGS)
 
-test: $(VENV)/.stamp-test ## run the test suite headless
+test: $(VENV)/.stamp-test pds-deps ## run the test suite headless
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
+
+test-integration: $(VENV)/.stamp-test pds-deps ## only the tests against real servers (Bluesky PDS)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -m integration $(PYTEST_ARGS)
+
+pds-deps: ## npm ci the reference Bluesky servers (needs node 20, npm, build-essential)
+	@if command -v node >/dev/null 2>&1; then .ci/bluesky-pds install; \
+	else echo "pds-deps: node not found; the Bluesky integration tests will skip"; fi
 
 lint: $(VENV)/.stamp-dev ## ruff lint and format check
 	$(BIN)/ruff check smmdesk tests bench
