@@ -13,6 +13,7 @@ from smmdesk.platforms.base import Connector
 # platform id -> "module:Class"; order is the order shown to the user.
 _REGISTRY: dict[str, str] = {
     "sandbox": "smmdesk.platforms.sandbox:SandboxConnector",
+    "telegram": "smmdesk.platforms.telegram:TelegramConnector",
     "mastodon": "smmdesk.platforms.mastodon:MastodonConnector",
     "bluesky": "smmdesk.platforms.bluesky:BlueskyConnector",
 }
