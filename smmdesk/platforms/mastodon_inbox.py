@@ -17,8 +17,9 @@ Both give the status id as the item's ``remote_id``, so a message seen by
 both arrives once (and ``reply`` answers that status). The cursor is JSON:
 ``{"v": 1, "n": <newest notification id>, "c": <newest conversation status id>}``;
 an unreadable cursor counts as none (the newest page again; the engine drops
-items it already has). Every loop is bounded, so a busy account is read over
-several calls instead of in one long one.
+items it already has), while an empty mark in a readable one means "read
+before, nothing was there" and pages forward from the start. Every loop is
+bounded, so a busy account is read over several calls instead of one long one.
 """
 
 from __future__ import annotations
@@ -54,9 +55,10 @@ def read_cursor(cursor: str | None) -> tuple[str, str]:
         data = json.loads(cursor)
     except ValueError:
         return "", ""
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or data.get("v") != 1:
         return "", ""
-    return id_of(data, "n"), id_of(data, "c")
+    # "0" = read before and nothing was there: page forward from the start.
+    return id_of(data, "n") or "0", id_of(data, "c") or "0"
 
 
 def write_cursor(notifications: str, conversations: str) -> str:
@@ -148,7 +150,7 @@ def _conversations(
             if item is not None:
                 item = _with(item, parent_remote_id=id_of(status, "in_reply_to_id"))
                 items.setdefault(item.remote_id, item)
-        if reached_seen or not next_url or not mark or not page:
+        if reached_seen or not next_url or not mark or len(page) < CONVERSATION_LIMIT:
             break
         path, params = next_url, None
     return best

@@ -25,6 +25,7 @@ from smmdesk.platforms import connector_class, platform_ids
 from smmdesk.sync.account_jobs import ConnectAccountJob, ConnectedAccount
 from smmdesk.sync.coordinator import SyncCoordinator
 from smmdesk.sync.jobs import JobFailure
+from smmdesk.ui.clients.browser_login import BrowserLoginPanel
 from smmdesk.ui.theme import platform_icon
 from smmdesk.vault import Vault
 
@@ -57,6 +58,7 @@ class ConnectAccountDialog(QDialog):
         self.form = QFormLayout(self.fields_host)
         self.form.setContentsMargins(0, 0, 0, 0)
         self.inputs: dict[str, QLineEdit] = {}
+        self.browser_login: BrowserLoginPanel | None = None
         self.instance = QLineEdit()
         self.instance.setPlaceholderText("https://mastodon.social")
 
@@ -95,6 +97,9 @@ class ConnectAccountDialog(QDialog):
         self._show_vault_state()
 
     def _build_fields(self) -> None:
+        if self.browser_login is not None:
+            self.browser_login.cancel()
+            self.browser_login = None
         while self.form.rowCount():
             self.form.removeRow(0)
         self.inputs = {}
@@ -103,6 +108,10 @@ class ConnectAccountDialog(QDialog):
         cls = connector_class(str(self.platform.currentData()))
         if cls.capabilities.has_instances:
             self.form.addRow("Server", self.instance)
+        if getattr(cls, "browser_login", False):
+            self.browser_login = BrowserLoginPanel(self.coordinator, cls.platform, self.instance)
+            self.browser_login.token_received.connect(self._use_browser_token)
+            self.form.addRow(self.browser_login)
         help_lines = []
         for spec in cls.credential_fields:
             edit = QLineEdit()
@@ -151,6 +160,13 @@ class ConnectAccountDialog(QDialog):
         self._say(f"Checking with {self.platform.currentText()}…", error=False)
         self._job_id = self.coordinator.submit(job, self._on_connected, self._on_failed)
 
+    def _use_browser_token(self, token: str) -> None:
+        """The browser sign-in gave a token: connect with it as if it had been pasted."""
+        cls = connector_class(str(self.platform.currentData()))
+        key = next(spec.key for spec in cls.credential_fields if spec.secret)
+        self.inputs[key].setText(token)
+        self._connect()
+
     def _set_busy(self, busy: bool) -> None:
         self.busy.setVisible(busy)
         self.connect_button.setEnabled(not busy)
@@ -179,6 +195,8 @@ class ConnectAccountDialog(QDialog):
         self._say(prefix + failure.message, error=True)
 
     def reject(self) -> None:
+        if self.browser_login is not None:
+            self.browser_login.cancel()
         if self._job_id is not None:
             self.coordinator.engine.cancel(self._job_id)
         super().reject()
