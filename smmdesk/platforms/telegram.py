@@ -186,7 +186,7 @@ class TelegramConnector(Connector):
     @contextmanager
     def _bot_lock(self) -> Iterator[None]:
         """Take the per-token lock: two accounts of one bot never poll at once."""
-        if not self._state.lock.acquire(timeout=max(5.0, self.config.timeout * 3)):
+        if not self._state.lock.acquire(timeout=max(1.0, self.config.timeout * 3)):
             raise inbox.busy_error()
         try:
             yield

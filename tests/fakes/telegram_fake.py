@@ -87,12 +87,19 @@ class Chat:
 class TelegramFake(FakeServer):
     def __init__(self) -> None:
         super().__init__()
+        # The handler writes headers and body separately; without TCP_NODELAY every
+        # answer waits ~40 ms for a delayed ACK.
+        self._server.RequestHandlerClass.disable_nagle_algorithm = True  # type: ignore[attr-defined]
         self.now = float(int(time.time()))
         self.bots: dict[str, Bot] = {}
         self.chats: dict[int, Chat] = {}
         self._next_update = 7000
         self._next_chat = 1_001_000_000_000
         self._next_media_group = 900
+
+    def __enter__(self) -> TelegramFake:
+        self.start()
+        return self
 
     # --- setting up the world ------------------------------------------------------
 
@@ -239,7 +246,7 @@ class TelegramFake(FakeServer):
             self._next_media_group += 1
             media_group = str(self._next_media_group)
         for post in posts:
-            fields = {k: post[k] for k in ("text", "caption", "photo") if k in post}
+            fields: dict[str, Any] = {k: post[k] for k in ("text", "caption", "photo") if k in post}
             if media_group:
                 fields["media_group_id"] = media_group
             origin = {
@@ -533,7 +540,8 @@ def _params(request: Request) -> dict[str, Any]:
         files: dict[str, tuple[str, bytes]] = {}
         for part in message.iter_parts():
             name = part.get_param("name", header="content-disposition")
-            payload = part.get_payload(decode=True) or b""
+            payload = part.get_payload(decode=True)
+            payload = payload if isinstance(payload, bytes) else b""
             filename = part.get_filename()
             if filename is not None:
                 files[str(name)] = (filename, payload)
