@@ -13,6 +13,7 @@ import base64
 import hashlib
 import hmac
 import json
+import random
 import struct
 import time
 import uuid
@@ -160,25 +161,34 @@ class AppView:
         return xrpc(self.url, "GET", "app.bsky.actor.getProfile", params={"actor": did})
 
 
-def tiny_png(width: int = 8, height: int = 6) -> bytes:
-    """A small real PNG (RGB, a gradient), made here so no binary sits in the repo."""
-
+def _png(width: int, height: int, rows: bytes, level: int) -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
+        crc = struct.pack(">I", zlib.crc32(kind + data))
+        return struct.pack(">I", len(data)) + kind + data + crc
 
-    rows = b"".join(
-        b"\x00" + b"".join(bytes((x * 30 % 256, y * 40 % 256, 160)) for x in range(width))
-        for y in range(height)
-    )
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return (
         b"\x89PNG\r\n\x1a\n"
         + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IDAT", zlib.compress(rows, level))
         + chunk(b"IEND", b"")
     )
+
+
+def tiny_png(width: int = 8, height: int = 6) -> bytes:
+    """A small real PNG (RGB, a gradient), made here so no binary sits in the repo."""
+    rows = b"".join(
+        b"\x00" + b"".join(bytes((x * 30 % 256, y * 40 % 256, 160)) for x in range(width))
+        for y in range(height)
+    )
+    return _png(width, height, rows, 9)
+
+
+def noisy_png(width: int, height: int) -> bytes:
+    """A real PNG of random pixels, stored uncompressed: about 3 bytes per pixel."""
+    noise = random.Random(f"{width}x{height}")
+    rows = b"".join(b"\x00" + noise.randbytes(width * 3) for _ in range(height))
+    return _png(width, height, rows, 0)
 
 
 def expired_copy(access_jwt: str) -> str:

@@ -29,7 +29,7 @@ from smmdesk.core.vocabulary import (
     TargetStatus,
 )
 from smmdesk.platforms import bluesky_session
-from smmdesk.platforms.base import AuthError, PublishRequest
+from smmdesk.platforms.base import AuthError, PermanentError, PublishRequest
 from smmdesk.platforms.bluesky import tid_from_key
 from smmdesk.store.models import (
     Account,
@@ -53,6 +53,7 @@ from tests.integration.bluesky_helpers import (
     XrpcFailed,
     eventually,
     expired_copy,
+    noisy_png,
     tiny_png,
     xrpc,
 )
@@ -297,6 +298,44 @@ def test_a_publish_cut_off_by_a_crash_is_found_not_repeated(
         params={"repo": kafija.did, "collection": POST},
     )["records"]
     assert [r["uri"] for r in records] == [sent.remote_id]
+
+
+def test_an_image_the_server_finds_too_large_fails_the_post_in_plain_words(
+    bluesky_network: Network, store, vault, factory, client_id, tmp_path
+) -> None:
+    """Under the connector's 2 MB limit, over this PDS's 1 MB one: the server decides."""
+    kafija = Person.create(bluesky_network.pds, "bigimage")
+    account_id = connect(store, vault, factory, client_id, kafija, kafija.app_password())
+    image = tmp_path / "terrace.png"
+    image.write_bytes(noisy_png(640, 620))
+    assert 1_000_000 < image.stat().st_size < 2_000_000
+    with store.transaction() as session:
+        draft = PostDraft(
+            client_id=client_id,
+            body="Our terrace is open",
+            status=PostStatus.SCHEDULED,
+            scheduled_at=datetime.now(UTC),
+            targets={account_id: None},
+            media_ids=[store_media(session, factory.paths.media, image)],
+        )
+        save_post(session, draft)
+    with store.session() as session:
+        target_id = session.scalars(select(PostTarget.id)).one()
+
+    with pytest.raises(PermanentError, match="too large"):
+        PublishTargetJob(store, factory, target_id).run(JobContext(1))
+
+    with store.session() as session:
+        target = session.get(PostTarget, target_id)
+        assert target is not None and target.status == TargetStatus.FAILED
+        assert "too large" in target.error
+    records = xrpc(
+        bluesky_network.pds,
+        "GET",
+        "com.atproto.repo.listRecords",
+        params={"repo": kafija.did, "collection": POST},
+    )["records"]
+    assert records == []
 
 
 def test_the_stored_session_is_reused_and_renewed_without_logging_in(
