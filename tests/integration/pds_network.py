@@ -38,6 +38,8 @@ ROOT = HERE.parents[1]
 INSTALL_SCRIPT = ROOT / ".ci" / "bluesky-pds"
 READY_TIMEOUT = 120.0
 BLOCKED_PREFIX = "smmdesk-launcher: blocked"
+SCRATCH_PREFIX = "smmdesk-pds-"
+OWNER_FILE = "owner.pid"
 
 
 class NetworkError(RuntimeError):
@@ -250,9 +252,11 @@ def running_network(node: str) -> Iterator[Network]:
     """PostgreSQL + the dev-env servers, all on 127.0.0.1, removed afterwards."""
     if not (PDS_DIR / "node_modules" / "@atproto" / "dev-env").is_dir():
         raise NetworkError(f"@atproto/dev-env is not installed: run {INSTALL_SCRIPT} install")
-    scratch = Path(tempfile.mkdtemp(prefix="smmdesk-pds-"))
+    reap_abandoned()
+    scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX))
     try:
         scratch.chmod(0o711)  # the postgres user must reach its folder inside
+        (scratch / OWNER_FILE).write_text(str(os.getpid()))
         node_tmp = scratch / "tmp"
         node_tmp.mkdir()
         with postgres_cluster(scratch / "pg") as (postgres_url, postgres_pid):
@@ -282,6 +286,38 @@ def running_network(node: str) -> Iterator[Network]:
                 _stop(process)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def reap_abandoned() -> None:
+    """Stop and remove the cluster of an earlier run that was killed (kill -9).
+
+    The launcher goes by itself when its stdin closes, but PostgreSQL runs as a
+    daemon: a run that could not clean up leaves it behind. Only folders this
+    module made are touched, and only when the process that made them is gone.
+    """
+    for scratch in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*"):
+        try:
+            owner = int((scratch / OWNER_FILE).read_text())
+        except (OSError, ValueError):
+            continue  # not ours, or not finished being made
+        if _alive(owner):
+            continue
+        data = scratch / "pg" / "data"
+        if (data / "postmaster.pid").exists():
+            with contextlib.suppress(NetworkError, subprocess.SubprocessError):
+                command = [_pg_tool("pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]
+                subprocess.run(_as_postgres(command), capture_output=True, timeout=60, check=False)
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 # --- checks -------------------------------------------------------------------------
