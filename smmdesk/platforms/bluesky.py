@@ -34,6 +34,7 @@ Decisions worth knowing:
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -74,6 +75,8 @@ _S32 = "234567abcdefghijklmnopqrstuvwxyz"
 _EPOCH_2024_US = 1_704_067_200_000_000
 _YEAR_US = 366 * 24 * 3600 * 1_000_000
 _NOT_FOUND = ("RecordNotFound", "NotFound")
+# "blob too big (maximum 1000000, got 1201928)" from a PDS that checks the lexicon.
+_TOO_BIG = re.compile(r"too (big|large)", re.IGNORECASE)
 
 
 def tid_from_key(key: str) -> str:
@@ -350,6 +353,11 @@ class BlueskyConnector(Connector):
             except ConnectorError:
                 raise exc from None
             if found is None:
+                if isinstance(exc, XrpcError) and _TOO_BIG.search(str(exc)):
+                    raise PermanentError(
+                        "An image is too large for this Bluesky server; make it smaller "
+                        f"and try again. ({exc})"
+                    ) from None
                 raise
             return found
         return PublishedPost(uri, post_url(uri, self._handle()), now)

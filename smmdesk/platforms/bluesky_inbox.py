@@ -159,24 +159,28 @@ def quoted_uri(record: Mapping[str, Any]) -> str:
 
 def _has_root(note: Mapping[str, Any]) -> bool:
     record = note.get("record")
-    return isinstance(record, dict) and bool(_ref_uri(record, "root"))
+    return isinstance(record, dict) and bool(
+        _ref_uri(record, "root") and _ref_uri(record, "parent")
+    )
 
 
-def thread_root(call: Call, uri: str) -> str:
-    """The root of the thread ``uri`` is in, from ``getPostThread``; "" if unknown."""
+def thread_refs(call: Call, uri: str) -> tuple[str, str]:
+    """(root, parent) of the post ``uri`` from ``getPostThread``; "" where unknown."""
     body = call(
         "GET", "app.bsky.feed.getPostThread", params={"uri": uri, "depth": 0, "parentHeight": 1000}
     )
     node = body.get("thread")
-    root = ""
+    chain: list[str] = []
     for _ in range(1001):
         if not isinstance(node, dict):
             break
         post = node.get("post")
         if isinstance(post, dict) and AtUri.parse(post.get("uri")) is not None:
-            root = str(post["uri"])
+            chain.append(str(post["uri"]))
         node = node.get("parent")
-    return root
+    if len(chain) < 2:
+        return "", ""
+    return chain[-1], chain[1]
 
 
 def to_item(
@@ -205,10 +209,10 @@ def to_item(
     kind = InboxKind.MENTION
     post_id = parent_id = ""
     if reason == "reply":
-        parent_id = _ref_uri(record, "parent") or str(subject or "")
-        root_id = _ref_uri(record, "root")
-        if not root_id and call is not None:
-            root_id = thread_root(call, str(uri))
+        parent_id, root_id = _ref_uri(record, "parent"), _ref_uri(record, "root")
+        if not (parent_id and root_id) and call is not None:
+            root_id, parent_id = thread_refs(call, str(uri))
+        parent_id = parent_id or str(subject or "")
         root_id = root_id or parent_id
         kind = InboxKind.COMMENT if parent_id == root_id else InboxKind.REPLY
         root = AtUri.parse(root_id)

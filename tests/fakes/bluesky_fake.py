@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -100,6 +101,10 @@ class _Token:
 class BlueskyFake(FakeServer):
     def __init__(self) -> None:
         super().__init__()
+        # Stop within 50 ms instead of the default half second poll.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self.accounts: dict[str, Account] = {}
         self.tokens: dict[str, _Token] = {}
         self.records: dict[str, Record] = {}  # uri -> record
