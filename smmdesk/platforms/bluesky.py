@@ -27,6 +27,8 @@ Decisions worth knowing:
   ask for.
 * Quote counts are added to reposts in ``fetch_post_stats`` (a quote is a
   share with words); Bluesky reports no views.
+* ``langs`` is set only when the account's options carry ``lang`` (an
+  ISO 639 code); Bluesky guesses the language otherwise.
 * Images are sent as they are, EXIF included; they must be JPEG, PNG or WebP
   and at most ``max_image_bytes``, checked before anything is sent.
 """
@@ -213,6 +215,7 @@ class BlueskyConnector(Connector):
 
     def validate(self) -> AccountIdentity:
         session = self.session()
+        session.allow_login()  # the user is (re)connecting: a refused login may work now
         tokens = session.tokens()
         info = self._call("GET", "com.atproto.server.getSession")
         did = info.get("did") if isinstance(info.get("did"), str) else tokens.did
@@ -234,8 +237,8 @@ class BlueskyConnector(Connector):
             pass  # a brand-new account may have no profile yet; the handle will do
         return AccountIdentity(
             remote_id=str(did),
-            handle=f"@{handle}",
-            display_name=name,
+            handle=f"@{handle}"[:200],
+            display_name=name[:200],
             url=f"https://bsky.app/profile/{handle}",
             settings={"did": str(did), "pds_url": self._pds_url()},
         )
@@ -284,7 +287,7 @@ class BlueskyConnector(Connector):
 
     def _resolve_handle(self, handle: str) -> str | None:
         try:
-            body = self.session().xrpc.call(
+            body = self._call(
                 "GET", "com.atproto.identity.resolveHandle", params={"handle": handle}
             )
         except XrpcError:

@@ -64,7 +64,16 @@ class XrpcError(PermanentError):
         self.error = error
 
 
-class TokenRejected(AuthError):
+class XrpcAuthError(AuthError):
+    """A refusal of who we are (401/403), with the network's error name."""
+
+    def __init__(self, message: str, status: int, error: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.error = error
+
+
+class TokenRejected(XrpcAuthError):
     """The access token was refused (expired, revoked, unknown): renew it."""
 
 
@@ -82,6 +91,10 @@ class _Slot:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.tokens: Tokens | None = None
+        # Why Bluesky last refused a login with this password, if it did: failed
+        # logins count against the same small daily quota, so background jobs do
+        # not try again; only ``validate`` (the user reconnecting) does.
+        self.refused = ""
 
 
 _CACHE: dict[tuple[str, str, str], _Slot] = {}
@@ -179,11 +192,13 @@ class Xrpc:
             wait = seconds_until(response.headers)
             return RateLimited(f"Bluesky asks us to slow down; trying again in {wait:.0f} s.", wait)
         if authed and (status == 401 or error in TOKEN_ERRORS):
-            return TokenRejected(f"Bluesky did not accept the session{said}")
+            return TokenRejected(f"Bluesky did not accept the session{said}", status, error)
         if status == 401:
-            return AuthError(f"Bluesky refused the request{said}")
+            return XrpcAuthError(f"Bluesky refused the request{said}", status, error)
         if status == 403 or error == "AccountTakedown":
-            return AuthError(f"Bluesky does not allow this account to do that{said}")
+            return XrpcAuthError(
+                f"Bluesky does not allow this account to do that{said}", status, error
+            )
         if status == 413 or error in ("PayloadTooLarge", "BlobTooLarge"):
             return XrpcError("Bluesky refused the image: it is too large.", status, error)
         if status >= 500 or error.startswith("Upstream"):
@@ -280,7 +295,7 @@ class BlueskySession:
                 "POST", "com.atproto.server.refreshSession", token=old.refresh_jwt
             )
             return _tokens_from(body, old.did)
-        except (TokenRejected, AuthError, XrpcError):
+        except (XrpcAuthError, XrpcError):
             # Refresh token expired, revoked (rotated by someone else) or unknown:
             # only now is a fresh login the right thing.
             return self._login()
@@ -291,29 +306,36 @@ class BlueskySession:
                 "The Bluesky login is incomplete (handle or app password missing); "
                 "connect the account again."
             )
+        if self._slot.refused:
+            raise AuthError(self._slot.refused)
         try:
             body = self.xrpc.call(
                 "POST",
                 "com.atproto.server.createSession",
                 body={"identifier": self.identifier, "password": self._password},
             )
-        except (AuthError, XrpcError) as exc:
-            error = getattr(exc, "error", "")
-            text = str(exc)
-            if error == "AuthFactorTokenRequired" or "AuthFactorTokenRequired" in text:
-                raise AuthError(
-                    "Bluesky asked for a sign-in code from your email: that happens with the "
-                    "main password. " + _APP_PASSWORD_HELP
-                ) from None
-            if error == "AccountTakedown" or "taken down" in text.lower():
-                raise AuthError(
-                    "Bluesky has taken this account down; it cannot be used here."
-                ) from None
-            raise AuthError(
-                f"Bluesky did not accept this app password for {self.identifier}. "
-                "Check the handle, or create a new app password: " + _APP_PASSWORD_HELP
-            ) from None
+        except (XrpcAuthError, XrpcError) as exc:
+            self._slot.refused = self._refusal(exc.error)
+            raise AuthError(self._slot.refused) from None
         return _tokens_from(body)
+
+    def _refusal(self, error: str) -> str:
+        if error == "AuthFactorTokenRequired":
+            return (
+                "Bluesky asked for a sign-in code from your email: that happens with the "
+                "main password. " + _APP_PASSWORD_HELP
+            )
+        if error == "AccountTakedown":
+            return "Bluesky has taken this account down; it cannot be used here."
+        return (
+            f"Bluesky did not accept this app password for {self.identifier}. "
+            "Check the handle, or create a new app password: " + _APP_PASSWORD_HELP
+        )
+
+    def allow_login(self) -> None:
+        """Let the next login try again although the last one was refused."""
+        with self._slot.lock:
+            self._slot.refused = ""
 
     def _adopt(self, tokens: Tokens) -> None:
         """Hand a session this connector has not saved yet to the vault."""
@@ -326,11 +348,6 @@ class BlueskySession:
         )
         if self._on_secret_changed is not None:
             self._on_secret_changed(dict(self._secret))
-
-    def forget(self) -> None:
-        """The credential is dead: the next call logs in (or fails) afresh."""
-        with self._slot.lock:
-            self._slot.tokens = None
 
     # --- calls -------------------------------------------------------------------
 

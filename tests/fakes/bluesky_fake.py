@@ -65,6 +65,7 @@ class Account:
     followers: int = 0
     follows: int = 0
     needs_email_code: bool = False  # the "main password with 2FA" case
+    taken_down: bool = False
 
 
 @dataclass
@@ -368,6 +369,8 @@ class BlueskyFake(FakeServer):
         password = body.get("password")
         for account in self.accounts.values():
             if ident in (account.handle, account.did, account.email.lower()) and ident:
+                if account.taken_down and password == account.password:
+                    return err(401, "AccountTakedown", "Account has been taken down")
                 if account.needs_email_code and password == account.password:
                     return err(
                         401,

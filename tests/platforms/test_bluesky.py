@@ -206,7 +206,15 @@ def test_wrong_app_password_is_an_auth_error_without_the_secret(fake: BlueskyFak
 def test_main_password_with_email_code_explains_app_passwords(fake: BlueskyFake) -> None:
     fake.add_account("strict.test", "main-password", needs_email_code=True)
     vault = Vault({"identifier": "strict.test", "app_password": "main-password"})
-    with pytest.raises(AuthError, match="App passwords"):
+    with pytest.raises(AuthError, match="sign-in code") as caught:
+        make(fake, vault).validate()
+    assert "App passwords" in str(caught.value)
+
+
+def test_taken_down_account(fake: BlueskyFake) -> None:
+    fake.add_account("gone.test", "pw-gone-1", taken_down=True)
+    vault = Vault({"identifier": "gone.test", "app_password": "pw-gone-1"})
+    with pytest.raises(AuthError, match="taken this account down"):
         make(fake, vault).validate()
 
 

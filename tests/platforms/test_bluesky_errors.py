@@ -165,6 +165,15 @@ def test_revoked_app_password_ends_in_an_auth_error(fake: BlueskyFake) -> None:
     with pytest.raises(AuthError, match="did not accept this app password") as caught:
         connector.fetch_account_stats()
     assert_no_secret(caught.value, fake)
+    logins = fake.count("POST", "/xrpc/com.atproto.server.createSession")
+    # Background jobs do not spend the daily login quota on a refused password...
+    with pytest.raises(AuthError, match="did not accept this app password"):
+        make(fake.base_url).fetch_account_stats()
+    assert fake.count("POST", "/xrpc/com.atproto.server.createSession") == logins
+    # ...but reconnecting tries again, and the fixed account works.
+    fake.accounts[fake.did_of("brand.test")].password = PASSWORD
+    make(fake.base_url).validate()
+    assert fake.count("POST", "/xrpc/com.atproto.server.createSession") == logins + 1
 
 
 def test_missing_credentials(fake: BlueskyFake) -> None:
