@@ -39,7 +39,6 @@ import hashlib
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from smmdesk.core.text_length import count_graphemes
@@ -66,7 +65,7 @@ from smmdesk.platforms.base import (
 )
 from smmdesk.platforms.bluesky_facets import detect_facets
 from smmdesk.platforms.bluesky_inbox import POST_COLLECTION, AtUri, post_url
-from smmdesk.platforms.bluesky_media import sniff
+from smmdesk.platforms.bluesky_media import Picture, read_pictures
 from smmdesk.platforms.bluesky_session import (
     BlueskySession,
     XrpcError,
@@ -76,7 +75,6 @@ from smmdesk.platforms.bluesky_session import (
 _S32 = "234567abcdefghijklmnopqrstuvwxyz"
 _EPOCH_2024_US = 1_704_067_200_000_000
 _YEAR_US = 366 * 24 * 3600 * 1_000_000
-_NOT_FOUND = ("RecordNotFound", "NotFound")
 # "blob too big (maximum 1000000, got 1201928)" from a PDS that checks the lexicon.
 _TOO_BIG = re.compile(r"too (big|large)", re.IGNORECASE)
 
@@ -218,7 +216,9 @@ class BlueskyConnector(Connector):
         session.allow_login()  # the user is (re)connecting: a refused login may work now
         tokens = session.tokens()
         info = self._call("GET", "com.atproto.server.getSession")
-        did = info.get("did") if isinstance(info.get("did"), str) else tokens.did
+        did = info.get("did")
+        if not (isinstance(did, str) and did.startswith("did:")):
+            did = tokens.did
         handle = info.get("handle") if isinstance(info.get("handle"), str) else ""
         handle = handle or tokens.handle or session.identifier
         status = info.get("status")
@@ -261,30 +261,6 @@ class BlueskyConnector(Connector):
                 f"The text takes {size} bytes; Bluesky allows {self.capabilities.max_text_bytes}."
             )
 
-    def _read_images(self, paths: Sequence[Path]) -> list[tuple[bytes, str, int, int]]:
-        caps = self.capabilities
-        if len(paths) > caps.max_images:
-            raise PermanentError(f"Bluesky takes at most {caps.max_images} images per post.")
-        images = []
-        for path in paths:
-            try:
-                data = Path(path).read_bytes()
-            except OSError as exc:
-                raise PermanentError(f"The image {Path(path).name} cannot be read: {exc}") from None
-            info = sniff(data)
-            if info is None or info.mime_type not in caps.image_types:
-                raise PermanentError(
-                    f"The image {Path(path).name} is not a JPEG, PNG or WebP picture; "
-                    "Bluesky does not take it."
-                )
-            if len(data) > caps.max_image_bytes:
-                raise PermanentError(
-                    f"The image {Path(path).name} is {len(data) / 1e6:.1f} MB; Bluesky takes "
-                    f"at most {caps.max_image_bytes / 1e6:.1f} MB per image."
-                )
-            images.append((data, info.mime_type, info.width, info.height))
-        return images
-
     def _resolve_handle(self, handle: str) -> str | None:
         try:
             body = self._call(
@@ -302,7 +278,7 @@ class BlueskyConnector(Connector):
             raise BadResponse("Bluesky did not say where it stored the image.")
         return blob
 
-    def _post_record(self, text: str, now: datetime, images: list[Any]) -> dict[str, Any]:
+    def _post_record(self, text: str, now: datetime, images: Sequence[Picture]) -> dict[str, Any]:
         record: dict[str, Any] = {
             "$type": POST_COLLECTION,
             "text": text,
@@ -313,10 +289,14 @@ class BlueskyConnector(Connector):
             record["facets"] = facets
         if images:
             embedded = []
-            for data, mime_type, width, height in images:
-                entry: dict[str, Any] = {"alt": "", "image": self._upload(data, mime_type)}
-                if width > 0 and height > 0:
-                    entry["aspectRatio"] = {"width": width, "height": height}
+            for picture in images:
+                info = picture.info
+                entry: dict[str, Any] = {
+                    "alt": "",
+                    "image": self._upload(picture.data, info.mime_type),
+                }
+                if info.width > 0 and info.height > 0:
+                    entry["aspectRatio"] = {"width": info.width, "height": info.height}
                 embedded.append(entry)
             record["embed"] = {"$type": "app.bsky.embed.images", "images": embedded}
         lang = self.config.options.get("lang", "")
@@ -340,7 +320,10 @@ class BlueskyConnector(Connector):
 
     def publish(self, request: PublishRequest) -> PublishedPost:
         self._check_text(request.text)
-        images = self._read_images(list(request.images))
+        caps = self.capabilities
+        images = read_pictures(
+            list(request.images), caps.max_images, caps.max_image_bytes, caps.image_types
+        )
         rkey = tid_from_key(request.idempotency_key) if request.idempotency_key else ""
         now = _utc_now()
         record = self._post_record(request.text, now, images)
@@ -373,7 +356,9 @@ class BlueskyConnector(Connector):
                 params={"repo": self._did(), "collection": POST_COLLECTION, "rkey": rkey},
             )
         except XrpcError as exc:
-            if exc.error in _NOT_FOUND or exc.status in (400, 404):
+            # Only the PDS's own "no such record" makes us sure; any other refusal
+            # leaves the question open and is passed on.
+            if exc.error == "RecordNotFound" or "Could not locate record" in str(exc):
                 return None
             raise
         uri = body.get("uri")

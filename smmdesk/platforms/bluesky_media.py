@@ -1,4 +1,4 @@
-"""What an image file is, and how wide and tall, read from its first bytes.
+"""A post's image files: read, checked, and measured from their first bytes.
 
 Why by hand: ``platforms/`` must not import Qt, and Pillow is not a
 dependency. Bluesky wants the MIME type with the upload (and refuses what is
@@ -15,7 +15,11 @@ connector's docstring.
 from __future__ import annotations
 
 import struct
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
+
+from smmdesk.platforms.base import PermanentError
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,41 @@ class ImageInfo:
     mime_type: str
     width: int = 0  # 0 when the header could not be read
     height: int = 0
+
+
+@dataclass(frozen=True)
+class Picture:
+    data: bytes
+    info: ImageInfo
+
+
+def read_pictures(
+    paths: Sequence[Path], max_count: int, max_bytes: int, types: Sequence[str]
+) -> list[Picture]:
+    """Read and check a post's images; ``PermanentError`` before anything is sent."""
+    if len(paths) > max_count:
+        raise PermanentError(f"Bluesky takes at most {max_count} images per post.")
+    pictures = []
+    for raw in paths:
+        path = Path(raw)
+        try:
+            size = path.stat().st_size
+            data = path.read_bytes() if size <= max_bytes else b""
+        except OSError as exc:
+            raise PermanentError(f"The image {path.name} cannot be read: {exc}") from None
+        if size > max_bytes:
+            raise PermanentError(
+                f"The image {path.name} is {size / 1e6:.1f} MB; Bluesky takes at most "
+                f"{max_bytes / 1e6:.1f} MB per image."
+            )
+        info = sniff(data)
+        if info is None or info.mime_type not in types:
+            raise PermanentError(
+                f"The image {path.name} is not a JPEG, PNG or WebP picture; Bluesky does not "
+                "take it."
+            )
+        pictures.append(Picture(data, info))
+    return pictures
 
 
 def sniff(data: bytes) -> ImageInfo | None:

@@ -254,3 +254,18 @@ def test_base_url_wins_over_the_typed_server(fake: BlueskyFake) -> None:
 def test_typed_server_is_used(fake: BlueskyFake) -> None:
     connector = make("", pds_url=fake.base_url)
     assert connector.validate().remote_id == fake.did_of("brand.test")
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        Failure.server_error(),
+        Failure.status(400, {"error": "InvalidRequest", "message": "Could not find repo"}),
+        Failure.html(200),
+    ],
+)
+def test_find_published_says_so_when_it_cannot_tell(fake: BlueskyFake, failure: Failure) -> None:
+    connector = logged_in(fake)
+    fake.fail_next(failure, path_prefix="/xrpc/com.atproto.repo.getRecord")
+    with pytest.raises(ConnectorError):
+        connector.find_published("0190f3a2b4c57d8e9f0a1b2c3d4e5f60", "text")
