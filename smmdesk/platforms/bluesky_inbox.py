@@ -13,7 +13,10 @@ Why it looks like this:
   the moment it is indexed. A reply written one second before our last poll
   but indexed just after it would sort *behind* the newest item we saw; a
   strict "newer than" cut would lose it. So a poll reads back ``GRACE``
-  further and skips the uris it has already reported.
+  further and skips the uris it has already reported. In a burst of more than
+  ``MAX_SEEN`` items within ``GRACE`` the cursor also keeps a ``"floor"``
+  time: what is older than it counts as seen (the cursor stays small; the
+  engine drops any item reported twice by its remote id anyway).
 * ``reasons=reply,mention,quote`` is asked for, and the same filter is applied
   to what comes back (an older AppView ignores the parameter).
 * Kinds: a reply straight to our post is a COMMENT (parent = root); a reply
@@ -30,19 +33,26 @@ Why it looks like this:
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from smmdesk.platforms.base import BadResponse, InboxKind, InboxPage, RemoteInboxItem
+from smmdesk.platforms.base import (
+    BadResponse,
+    InboxKind,
+    InboxPage,
+    PermanentError,
+    RemoteInboxItem,
+)
 
 MAX_PAGES = 10
 PAGE_SIZE = 100
 GRACE = timedelta(minutes=15)
 FIRST_SYNC_WINDOW = timedelta(days=30)
-MAX_SEEN = 500
+MAX_SEEN = 200
 REASONS = ("reply", "mention", "quote")
 #: Replies without thread refs (should not happen) cost a getPostThread each.
 MAX_THREAD_LOOKUPS = 20
@@ -104,6 +114,9 @@ def post_url(uri: str, handle: str = "") -> str:
 class Cursor:
     seen_at: datetime | None
     seen_uris: list[str]
+    # Set when more uris fell in the grace window than the cursor keeps:
+    # everything before it counts as seen.
+    floor: datetime | None = None
 
     @classmethod
     def load(cls, raw: str | None) -> Cursor:
@@ -118,15 +131,16 @@ class Cursor:
         return cls(
             parse_time(data.get("seen_indexed_at")),
             [u for u in uris if isinstance(u, str)][:MAX_SEEN] if isinstance(uris, list) else [],
+            parse_time(data.get("floor")),
         )
 
     def dump(self) -> str:
         if self.seen_at is None:
             return ""
-        return json.dumps(
-            {"seen_indexed_at": iso(self.seen_at), "seen_uris": self.seen_uris[:MAX_SEEN]},
-            separators=(",", ":"),
-        )
+        data = {"seen_indexed_at": iso(self.seen_at), "seen_uris": self.seen_uris[:MAX_SEEN]}
+        if self.floor is not None:
+            data["floor"] = iso(self.floor)
+        return json.dumps(data, separators=(",", ":"))
 
 
 def _text(record: Mapping[str, Any]) -> str:
@@ -211,7 +225,9 @@ def to_item(
     if reason == "reply":
         parent_id, root_id = _ref_uri(record, "parent"), _ref_uri(record, "root")
         if not (parent_id and root_id) and call is not None:
-            root_id, parent_id = thread_refs(call, str(uri))
+            # A thread that is gone or hidden: go by what the notification says.
+            with contextlib.suppress(PermanentError):
+                root_id, parent_id = thread_refs(call, str(uri))
         parent_id = parent_id or str(subject or "")
         root_id = root_id or parent_id
         kind = InboxKind.COMMENT if parent_id == root_id else InboxKind.REPLY
@@ -238,8 +254,10 @@ def to_item(
 def fetch(call: Call, own_did: str, raw_cursor: str | None, now: datetime) -> InboxPage:
     """Page back through notifications until what the last poll saw; bounded."""
     cursor = Cursor.load(raw_cursor)
-    start = cursor.seen_at - GRACE if cursor.seen_at is not None else None
-    floor = start if start is not None else now - FIRST_SYNC_WINDOW
+    if cursor.seen_at is not None:
+        floor = max(cursor.seen_at - GRACE, cursor.floor or cursor.seen_at - GRACE)
+    else:
+        floor = now - FIRST_SYNC_WINDOW
     seen = set(cursor.seen_uris)
     fresh: list[tuple[datetime, str, dict[str, Any]]] = []
     page_cursor = ""
@@ -290,7 +308,17 @@ def fetch(call: Call, own_did: str, raw_cursor: str | None, now: datetime) -> In
         return InboxPage(items=items, cursor=cursor.dump())
     window = newest - GRACE
     keep = sorted(((when, uri) for uri, when in reported.items() if when >= window), reverse=True)
-    kept = [uri for _, uri in keep] + [u for u in cursor.seen_uris if u not in reported]
-    # Old uris stay only while they can still be met again above the floor.
-    new_cursor = Cursor(newest, kept[:MAX_SEEN])
+    kept = [uri for _, uri in keep]
+    carried = cursor.seen_at is not None and cursor.seen_at >= window
+    if carried:
+        # The last poll's uris may still be met above the next floor: keep them.
+        kept += [u for u in cursor.seen_uris if u not in reported]
+    new_floor = cursor.floor if carried else None
+    if len(kept) > MAX_SEEN:
+        # A burst: what does not fit counts as seen by time instead.
+        if len(keep) >= MAX_SEEN:
+            new_floor = keep[MAX_SEEN - 1][0]
+        else:
+            new_floor = max(cursor.seen_at or window, new_floor or window)
+    new_cursor = Cursor(newest, kept[:MAX_SEEN], new_floor)
     return InboxPage(items=items, cursor=new_cursor.dump())
