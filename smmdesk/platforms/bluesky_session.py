@@ -49,6 +49,12 @@ from smmdesk.platforms.http import HttpClient, json_body, seconds_until
 DEFAULT_PDS = "https://bsky.social"
 #: Error names that mean "this token is no good any more: renew it".
 TOKEN_ERRORS = frozenset({"ExpiredToken", "InvalidToken"})
+#: Refusals about the account itself, in words the user can act on.
+ACCOUNT_ERRORS = {
+    "AccountTakedown": "Bluesky has taken this account down; it cannot be used here.",
+    "AccountDeactivated": "This Bluesky account is deactivated; reactivate it in the Bluesky app.",
+    "AccountNotFound": "Bluesky no longer knows this account; connect it again.",
+}
 _APP_PASSWORD_HELP = (
     "Create an app password in the Bluesky app under Settings → Privacy and security → "
     "App passwords, and use it here instead of your main password."
@@ -191,11 +197,13 @@ class Xrpc:
         if status == 429 or error == "RateLimitExceeded":
             wait = seconds_until(response.headers)
             return RateLimited(f"Bluesky asks us to slow down; trying again in {wait:.0f} s.", wait)
+        if error in ACCOUNT_ERRORS:  # a new session would not help: no renewal
+            return XrpcAuthError(ACCOUNT_ERRORS[error], status, error)
         if authed and (status == 401 or error in TOKEN_ERRORS):
             return TokenRejected(f"Bluesky did not accept the session{said}", status, error)
         if status == 401:
             return XrpcAuthError(f"Bluesky refused the request{said}", status, error)
-        if status == 403 or error == "AccountTakedown":
+        if status == 403:
             return XrpcAuthError(
                 f"Bluesky does not allow this account to do that{said}", status, error
             )
@@ -325,8 +333,8 @@ class BlueskySession:
                 "Bluesky asked for a sign-in code from your email: that happens with the "
                 "main password. " + _APP_PASSWORD_HELP
             )
-        if error == "AccountTakedown":
-            return "Bluesky has taken this account down; it cannot be used here."
+        if error in ACCOUNT_ERRORS:
+            return ACCOUNT_ERRORS[error]
         return (
             f"Bluesky did not accept this app password for {self.identifier}. "
             "Check the handle, or create a new app password: " + _APP_PASSWORD_HELP

@@ -269,3 +269,15 @@ def test_find_published_says_so_when_it_cannot_tell(fake: BlueskyFake, failure: 
     fake.fail_next(failure, path_prefix="/xrpc/com.atproto.repo.getRecord")
     with pytest.raises(ConnectorError):
         connector.find_published("0190f3a2b4c57d8e9f0a1b2c3d4e5f60", "text")
+
+
+def test_a_deactivated_account_does_not_log_in_again(fake: BlueskyFake) -> None:
+    connector = logged_in(fake)
+    fake.fail_next(
+        Failure.status(401, {"error": "AccountDeactivated", "message": "Account is deactivated"}),
+        path_prefix=PROFILE,
+    )
+    with pytest.raises(AuthError, match="reactivate"):
+        connector.fetch_account_stats()
+    assert fake.count("POST", "/xrpc/com.atproto.server.refreshSession") == 0
+    assert fake.count("POST", "/xrpc/com.atproto.server.createSession") == 1
