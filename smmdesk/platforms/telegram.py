@@ -234,7 +234,7 @@ class TelegramConnector(Connector):
     def _published(self, sent: list[Any]) -> PublishedPost:
         messages = [m for m in sent if isinstance(m, dict)]
         ids = [as_int(m.get("message_id")) for m in messages]
-        if not messages or any(i is None for i in ids):
+        if not messages or any(i is None or not 0 < i < 2**53 for i in ids):
             raise BadResponse("Telegram said the post was sent but not which message it became.")
         chat = messages[0].get("chat")
         chat = chat if isinstance(chat, dict) else {}
@@ -388,7 +388,7 @@ class TelegramConnector(Connector):
     def fetch_account_stats(self) -> AccountStats:
         self._check_token()
         count = as_int(self.api.call("getChatMemberCount", {"chat_id": self._chat()}))
-        if count is None or count < 0:
+        if count is None or not 0 <= count < 2**40:
             raise BadResponse("Telegram sent a subscriber count that is not a number.")
         return AccountStats(followers=count, measured_at=self._now())
 

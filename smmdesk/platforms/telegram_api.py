@@ -210,5 +210,5 @@ def _description(value: Any) -> str:
     """Telegram's reason, as a short single line (it is shown to the user)."""
     if not isinstance(value, str):
         return ""
-    text = " ".join(value.split())
+    text = " ".join(value.encode("utf-8", "replace").decode("utf-8").split())
     return text[:200].rstrip(".")

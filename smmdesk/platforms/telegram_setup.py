@@ -48,6 +48,10 @@ def as_int(value: Any) -> int | None:
     return None
 
 
+def _text(value: Any) -> str:
+    return value.encode("utf-8", "replace").decode("utf-8")[:200] if isinstance(value, str) else ""
+
+
 def as_object(value: Any, what: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise BadResponse(f"Telegram sent the {what} in an unexpected shape.")
@@ -88,7 +92,7 @@ def validate_account(api: BotApi, channel: str) -> AccountIdentity:
     bot_id = as_int(me.get("id"))
     if bot_id is None:
         raise BadResponse("Telegram did not say which bot this token belongs to.")
-    bot_name = str(me.get("username") or "")
+    bot_name = _text(me.get("username"))
     bot = f"@{bot_name}" if bot_name else "the bot"
     ref = channel_ref(channel)
     try:
@@ -103,10 +107,10 @@ def validate_account(api: BotApi, channel: str) -> AccountIdentity:
     channel_id = as_int(chat.get("id"))
     if channel_id is None:
         raise BadResponse("Telegram did not say the channel's id.")
-    title = str(chat.get("title") or ref)
+    title = _text(chat.get("title")) or str(ref)
     if chat.get("type") != "channel":
         raise AuthError(
-            f"{title} is a {chat.get('type') or 'chat'}, not a channel. SMM Desk publishes "
+            f"{title} is a {_text(chat.get('type')) or 'chat'}, not a channel. SMM Desk publishes "
             "to Telegram channels; enter the channel itself."
         )
     member = _member(api, channel_id, bot_id)
@@ -116,7 +120,7 @@ def validate_account(api: BotApi, channel: str) -> AccountIdentity:
             f"In Telegram open the channel, Administrators, add {bot} and allow "
             "'Post messages', then connect again."
         )
-    username = str(chat.get("username") or "")
+    username = _text(chat.get("username"))
     group_id = as_int(chat.get("linked_chat_id"))
     comments, warnings = _group_check(api, group_id, bot_id, bot, me, title)
     if _webhook_set(api):

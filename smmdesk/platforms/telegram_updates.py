@@ -52,6 +52,8 @@ MAX_FORWARDS = 300
 MAX_COMMENTS = 500
 MAX_STATS = 200
 MAX_HELD = 200
+#: Counts above this are not believed (and would not fit the database).
+MAX_COUNT = 2**40
 #: Held events older than this are dropped (Telegram itself keeps updates 24 h).
 HELD_MAX_AGE = 3 * 24 * 3600
 
@@ -70,9 +72,16 @@ _MEDIA_WORDS = {
 
 
 def _int(value: Any) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, int):
+    """An int Telegram could send (ids have at most 52 significant bits); else None."""
+    if isinstance(value, bool) or not isinstance(value, int) or abs(value) >= 2**53:
         return None
     return value
+
+
+def _id(value: Any) -> int | None:
+    """A message or update id: a positive int."""
+    number = _int(value)
+    return number if number is not None and number > 0 else None
 
 
 def _is_int(value: Any) -> bool:
@@ -80,7 +89,14 @@ def _is_int(value: Any) -> bool:
 
 
 def _str(value: Any) -> str:
-    return value if isinstance(value, str) else ""
+    """Text as it can be stored: a lone UTF-16 surrogate (bad JSON) becomes '?'."""
+    if not isinstance(value, str):
+        return ""
+    return value.encode("utf-8", "replace").decode("utf-8")
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _dict(value: Any) -> dict[str, Any]:
@@ -122,7 +138,7 @@ def unix_to_utc(value: Any, default: datetime) -> datetime:
 def normalize(update: Any) -> Event | None:
     """One update as an event, or None when it is nothing the inbox uses."""
     update = _dict(update)
-    update_id = _int(update.get("update_id"))
+    update_id = _id(update.get("update_id"))
     if update_id is None:
         return None
     for key, edited in (("message", False), ("edited_message", True)):
@@ -139,10 +155,10 @@ def _origin(message: dict[str, Any]) -> tuple[int, int] | None:
         return None
     origin = _dict(message.get("forward_origin"))
     chat = _int(_dict(origin.get("chat")).get("id"))
-    post = _int(origin.get("message_id"))
+    post = _id(origin.get("message_id"))
     if chat is None or post is None:  # Bot API before 7.0
         chat = _int(_dict(message.get("forward_from_chat")).get("id"))
-        post = _int(message.get("forward_from_message_id"))
+        post = _id(message.get("forward_from_message_id"))
     if chat is None or post is None:
         return None
     return chat, post
@@ -164,7 +180,7 @@ def _text(message: dict[str, Any]) -> str:
 def _group_event(update_id: int, message: dict[str, Any], edited: bool) -> Event | None:
     chat = _dict(message.get("chat"))
     chat_id = _int(chat.get("id"))
-    message_id = _int(message.get("message_id"))
+    message_id = _id(message.get("message_id"))
     if chat_id is None or message_id is None or chat.get("type") not in ("group", "supergroup"):
         return None
     date = _int(message.get("date")) or 0
@@ -182,8 +198,8 @@ def _group_event(update_id: int, message: dict[str, Any], edited: bool) -> Event
             "h": text_hash(_str(message.get("text")) or _str(message.get("caption"))),
         }
     replied = _dict(message.get("reply_to_message"))
-    reply_to = _int(replied.get("message_id")) or 0
-    thread = _int(message.get("message_thread_id")) or 0
+    reply_to = _id(replied.get("message_id")) or 0
+    thread = _id(message.get("message_thread_id")) or 0
     replied_origin = _origin(replied)
     if replied_origin is not None and not thread:
         thread = reply_to
@@ -222,15 +238,15 @@ def _group_event(update_id: int, message: dict[str, Any], edited: bool) -> Event
 
 def _reaction_event(update_id: int, counts: dict[str, Any]) -> Event | None:
     chat_id = _int(_dict(counts.get("chat")).get("id"))
-    message_id = _int(counts.get("message_id"))
+    message_id = _id(counts.get("message_id"))
     reactions = counts.get("reactions")
     if chat_id is None or message_id is None or not isinstance(reactions, list):
         return None
     total = 0
     for reaction in reactions:
         count = _int(_dict(reaction).get("total_count"))
-        if count is not None and 0 <= count < 2**40:
-            total += count
+        if count is not None and count > 0:
+            total = min(total + count, MAX_COUNT)
     return {
         "u": update_id,
         "k": "r",
@@ -324,10 +340,10 @@ class Cursor:
             shared=data.get("sh") is True,
             webhook_removed=data.get("wh") is True,
         )
-        for entry in data.get("f") or []:
+        for entry in _list(data.get("f")):
             if _valid_forward(entry):
                 cursor.forwards.append(list(entry))
-        for entry in data.get("c") or []:
+        for entry in _list(data.get("c")):
             if (
                 isinstance(entry, list)
                 and len(entry) == 3
@@ -338,8 +354,8 @@ class Cursor:
         if isinstance(stats, dict):
             for key, values in stats.items():
                 if isinstance(values, list) and len(values) == 3 and all(map(_is_int, values)):
-                    cursor.stats[str(key)] = list(values)
-        cursor.held = [e for e in data.get("h") or [] if valid_event(e)]
+                    cursor.stats[str(key)] = [min(max(v, 0), MAX_COUNT) for v in values]
+        cursor.held = [e for e in _list(data.get("h")) if valid_event(e)]
         return cursor
 
     def dump(self, now: int) -> str:
@@ -366,7 +382,7 @@ class Cursor:
             "sh": self.shared,
             "wh": self.webhook_removed,
         }
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        return json.dumps(data, separators=(",", ":"))
 
     # -- forwards and posts --
 
@@ -468,13 +484,13 @@ def _comment(
     else:
         thread = f"?thread={root}" if root else ""
         url = f"https://t.me/c/{short_chat_id(chat)}/{message_id}{thread}"
-    handle = str(event["hd"])
+    handle = _str(event["hd"])
     return RemoteInboxItem(
         remote_id=f"{chat}:{message_id}",
         kind=InboxKind.REPLY if parent else InboxKind.COMMENT,
         author_id=str(event["a"]),
-        author_name=str(event["n"]) or (f"@{handle}" if handle else "Someone"),
-        text=str(event["t"]),
+        author_name=_str(event["n"]) or (f"@{handle}" if handle else "Someone"),
+        text=_str(event["t"]),
         created_at=unix_to_utc(event["d"], now),
         post_remote_id=post_key,
         parent_remote_id=f"{chat}:{parent}" if parent else "",
