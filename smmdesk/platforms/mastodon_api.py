@@ -77,8 +77,11 @@ def int_of(data: Any, key: str, lo: int = 0, hi: int = 10**12) -> int | None:
     value = data.get(key) if isinstance(data, Mapping) else None
     if isinstance(value, bool):
         return None
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip()[:15])
+    if isinstance(value, str):
+        digits = value.strip()
+        if not (digits.isascii() and digits.isdigit()):  # "¹" is a digit to isdigit()
+            return None
+        value = int(digits[:15])
     if isinstance(value, int):
         return min(max(value, lo), hi)
     if isinstance(value, float) and value == value and abs(value) < 1e15:
