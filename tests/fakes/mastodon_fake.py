@@ -11,7 +11,8 @@ the account, not on the token).
 
 What it counts: ``created_per_key`` and ``created_per_text`` (statuses
 created per idempotency key and per text), so a test can prove that nothing
-went out twice.
+went out twice, and ``received_per_key`` (requests that carried each key,
+de-duplicated ones included).
 
 It can run on its own, so that it outlives a client that is killed::
 
@@ -299,6 +300,11 @@ class MastodonFake(FakeServer):
     @property
     def created_per_key(self) -> dict[str, int]:
         return dict(self.s["created_per_key"])
+
+    @property
+    def received_per_key(self) -> dict[str, int]:
+        """POSTs that carried each idempotency key, duplicates included."""
+        return dict(self.s.get("received_per_key", {}))
 
     @property
     def created_per_text(self) -> dict[str, int]:
@@ -714,6 +720,10 @@ class MastodonFake(FakeServer):
         account = self._auth(request)
         params = self._params(request)
         key = request.headers.get("idempotency-key", "")
+        if key:
+            received = self.s.setdefault("received_per_key", {})
+            received[key] = received.get(key, 0) + 1
+            self._dirty = True
         slot = f"{account}:{key}"
         remembered = self.s["idempotency"].get(slot) if key else None
         if remembered and self.now() - remembered["at"] < IDEMPOTENCY_SECONDS:

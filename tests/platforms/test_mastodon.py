@@ -192,6 +192,7 @@ def test_the_same_idempotency_key_publishes_once(fake, connector):
     again = make(fake).publish(PublishRequest("Only once", (), key))
     assert again.remote_id == first.remote_id
     assert fake.created_per_key == {key: 1} and fake.created_per_text == {"Only once": 1}
+    assert fake.received_per_key == {key: 2}
     other = connector.publish(PublishRequest("Only once", (), new_idempotency_key()))
     assert other.remote_id != first.remote_id
 
@@ -364,3 +365,51 @@ def test_no_message_ever_holds_the_token(fake):
             connector.publish(PublishRequest("x"))
         messages.append(str(caught.value))
     assert all(secret not in m for m in messages), messages
+
+
+# --- the fake as its own process (the engine's crash test uses it so) ----------------------
+
+
+def _start_fake(state: Path):
+    import subprocess
+    import sys
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.fakes.mastodon_fake", "--port", "0", "--state", str(state)],
+        cwd=Path(__file__).resolve().parents[2],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    return process, process.stdout.readline().strip()
+
+
+def test_the_fake_outlives_a_killed_client_and_restarts_from_its_state(tmp_path):
+    import json
+
+    state = tmp_path / "mastodon.json"
+    process, url = _start_fake(state)
+    try:
+        assert url.startswith("http://127.0.0.1:")
+        connector = MastodonConnector(
+            ConnectorConfig(secret={"access_token": "token-me"}, base_url=url, timeout=2.0)
+        )
+        key = new_idempotency_key()
+        post = connector.publish(PublishRequest("survives", (), key))
+    finally:
+        process.kill()
+        process.wait(5)
+    saved = json.loads(state.read_text())
+    assert saved["created_per_key"] == {key: 1}
+
+    process, url = _start_fake(state)
+    try:
+        connector = MastodonConnector(
+            ConnectorConfig(secret={"access_token": "token-me"}, base_url=url, timeout=2.0)
+        )
+        assert connector.find_published(key, "survives").remote_id == post.remote_id
+        assert connector.publish(PublishRequest("survives", (), key)).remote_id == post.remote_id
+    finally:
+        process.terminate()
+        process.wait(5)
+    assert json.loads(state.read_text())["created_per_text"] == {"survives": 1}
