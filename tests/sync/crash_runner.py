@@ -1,7 +1,8 @@
 """The app's publishing engine in a process of its own, for the crash test to kill.
 
     python -m tests.sync.crash_runner --profile DIR --keyring FILE \\
-        --base-url mastodon=http://127.0.0.1:PORT [--tick-ms 20] [--exit-when-done]
+        --base-url mastodon=http://127.0.0.1:PORT [--tick-ms 20] [--exit-when-done] \\
+        [--wait-for-go]
 
 It wires the engine the way ``smmdesk.app`` does (``open_store`` on the
 profile, a ``Vault``, a ``ConnectorFactory``, a ``SyncCoordinator``) without
@@ -10,7 +11,10 @@ a window, points the networks at the fakes, starts the coordinator and calls
 test cannot wait that long). It prints ``ready`` once the coordinator has
 started, so the test can time its SIGKILL from there, and with
 ``--exit-when-done`` it exits 0 once no target is left to publish (``done``
-and the counts of target states on stdout).
+and the counts of target states on stdout). With ``--wait-for-go`` it
+imports everything, prints ``warm`` and waits for a line on stdin before it
+opens the profile: the test starts the next run while the current one is
+still publishing, so the kills come about as fast as the random delays say.
 
 The vault sits on ``tests.fakes.file_keyring.FileKeyring``: a plaintext JSON
 file in the test's temporary folder, so the token survives the kills. That
@@ -46,6 +50,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--tick-ms", type=int, default=20, help="publish_due interval")
     parser.add_argument("--exit-when-done", action="store_true")
+    parser.add_argument(
+        "--wait-for-go",
+        action="store_true",
+        help="import everything, print 'warm', and touch the profile only after a line on stdin",
+    )
     parser.add_argument("--log", type=Path, help="append the engine's log here")
     return parser.parse_args(argv)
 
@@ -74,17 +83,26 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QCoreApplication, QTimer
 
     from smmdesk.paths import custom_profile
+    from smmdesk.platforms import connector_class
     from smmdesk.store.database import open_store
     from smmdesk.sync.connectors import ConnectorFactory
     from smmdesk.sync.coordinator import SyncCoordinator
     from smmdesk.vault import Vault
     from tests.fakes.file_keyring import FileKeyring
 
+    base_urls = dict(item.split("=", 1) for item in args.base_url)
+    for network in base_urls:
+        connector_class(network)  # import the connector now, not in the first job
+    if args.wait_for_go:
+        # The test starts the next process while it lets this one's predecessor
+        # run, so that the kills are not spaced by Python's start-up time.
+        print("warm", flush=True)
+        if not sys.stdin.readline():
+            return 0  # the test ended first
     app = QCoreApplication(sys.argv[:1])
     paths = custom_profile(args.profile).ensure()
     store = open_store(paths.database, paths.backups)
     vault = Vault(FileKeyring(args.keyring))
-    base_urls = dict(item.split("=", 1) for item in args.base_url)
     factory = ConnectorFactory(paths, vault, base_urls=base_urls)
     coordinator = SyncCoordinator(
         store, factory, sync_interval_s=3600, publish_interval_s=1, parent=app
