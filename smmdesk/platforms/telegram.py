@@ -305,12 +305,15 @@ class TelegramConnector(Connector):
         the forwards the cursor remembers, in events another account of the
         bot holds for us, and in the updates still waiting on the server (a
         peek from the stored offset that confirms nothing new). Not found is
-        "sure" only when the bot can see the group and nothing since the key
-        can have escaped those three; otherwise the error says to check the
-        channel. See ``telegram_inbox.sure_not_published``.
+        "sure" only when the bot can see the group (validation said so, and
+        it has seen at least one automatic forward: a brand-new account
+        cannot tell yet) and nothing since the key can have escaped those
+        three; otherwise the error says to check the channel. See
+        ``telegram_inbox.sure_not_published``.
         """
         self._check_token()
         cursor = Cursor.parse(self.config.options.get("inbox_cursor"))
+        cursor.shared = cursor.shared or len(self._state.channels) > 1
         since_ms = key_time_ms(idempotency_key)
         since = since_ms // 1000 - inbox.CLOCK_SLACK if since_ms is not None else None
         view = self._view(cursor)
@@ -327,7 +330,8 @@ class TelegramConnector(Connector):
             first = message_ids(remote_id)[0]
             url = post_url(self._channel_username, self._channel_id or view.channel_id, first)
             return PublishedPost(remote_id, url, unix_to_utc(date, self._now()))
-        can_see = self.config.options.get("comments") == "ok" or bool(cursor.forwards)
+        # Seen forwards are the evidence that forwards reach the bot at all.
+        can_see = self.config.options.get("comments", "ok") == "ok" and bool(cursor.forwards)
         if not can_see or since is None:
             raise PermanentError(inbox.CANNOT_TELL)
         inbox.sure_not_published(cursor, peeked, highest, since, self._now())

@@ -110,7 +110,7 @@ def poll(
     """
     state.hold(cursor.held)
     mine = _claim(state, view)
-    if mine:
+    if mine or len(state.channels) > 1:
         cursor.shared = True
     offset = start_offset(cursor, now)
     others: list[Event] = []
