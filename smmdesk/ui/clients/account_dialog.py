@@ -177,7 +177,11 @@ class ConnectAccountDialog(QDialog):
         self._job_id = None
         self._set_busy(False)
         identity = result.identity
-        self._say(f"Connected: {identity.display_name} ({identity.handle})", error=False)
+        text = f"Connected: {identity.display_name} ({identity.handle})"
+        warning = identity.settings.get("warning", "")
+        if warning:  # connected, but something is missing (e.g. comments)
+            text += f"\n\nTo do: {warning}"
+        self._say(text, error=False)
         self.connected.emit(result.account_id)
         self.connect_button.hide()
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Done")
