@@ -97,13 +97,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     from smmdesk.store.queries import StoreReader
     from smmdesk.ui.first_paint import FirstPaintWatcher
     from smmdesk.ui.main_window import MainWindow
-    from smmdesk.ui.theme import app_icon, style_sheet
+    from smmdesk.ui.theme import app_icon, apply_look, style_sheet
 
     reader = StoreReader(paths.database)
     services = None
     if options.demo and reader.count_accounts() == 0:
         services = _build_services(paths, options)  # the first demo start fills the profile
-    app.setStyleSheet(style_sheet())
+    apply_look(app)  # the style sheet comes after the first paint (ui/theme.py says why)
     app.setWindowIcon(app_icon())
     window = MainWindow(
         reader, profile_label="Demo" if options.demo else "", offer_demo=not options.demo
@@ -113,6 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     def after_first_paint() -> None:
         if options.exit_after_paint:
             print(f"painted maxrss_kb={_peak_rss_kb()}", flush=True)
+        app.setStyleSheet(style_sheet())  # for the dialogs; the painted window stays as it is
         errors.attach(window)
         store, vault, coordinator = services or _build_services(paths, options)
         window.attach(store, vault, coordinator)

@@ -1,6 +1,8 @@
 """The client selector: "All clients" and one row per client, with its colour.
 
-Selecting a client narrows every tab to that client's accounts.
+Selecting a client narrows every tab to that client's accounts. The sidebar
+is part of the first paint, which comes before the application style sheet
+(see ``theme``): it carries its own.
 """
 
 from __future__ import annotations
@@ -11,10 +13,22 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from PySide6.QtWidgets import QLabel, QListView, QPushButton, QVBoxLayout, QWidget
 
 from smmdesk.store.queries import ClientRow
-from smmdesk.ui.theme import colour_dot
+from smmdesk.ui.theme import BUTTON_QSS, colour_dot
 
 ALL_CLIENTS = None
 _Index = QModelIndex | QPersistentModelIndex
+
+STYLE = (
+    """
+#Sidebar { background: #eef0f4; border-right: 1px solid #dfe3ea; }
+#SidebarTitle { font-size: 9pt; font-weight: 600; color: #6b7385; padding: 10px 12px 4px 12px; }
+#ClientList { background: transparent; border: none; outline: none; }
+#ClientList::item { padding: 6px 8px; border-radius: 6px; margin: 1px 6px; }
+#ClientList::item:selected { background: #dde6ff; color: #1f2430; }
+#ClientList::item:hover:!selected { background: #e4e8f0; }
+"""
+    + BUTTON_QSS
+)
 
 
 class ClientListModel(QAbstractListModel):
@@ -80,6 +94,7 @@ class ClientSidebar(QWidget):
         super().__init__()
         self.setObjectName("Sidebar")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(STYLE)
         self.setMinimumWidth(190)
         self.setMaximumWidth(280)
         self.model = ClientListModel()

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QStackedWidget,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +31,7 @@ from smmdesk.ui.client_sidebar import ClientSidebar
 from smmdesk.ui.status_bar import SyncStatusBar
 from smmdesk.ui.theme import app_icon
 from smmdesk.ui.welcome import WelcomePage
+from smmdesk.ui.workspace_tabs import WorkspaceTabs
 
 if TYPE_CHECKING:
     from smmdesk.store.database import Store
@@ -80,7 +80,7 @@ class MainWindow(QMainWindow):
 
         self.sidebar = ClientSidebar()
         self.calendar = CalendarTab(reader)
-        self.tabs = QTabWidget()
+        self.tabs = WorkspaceTabs()
         self.tabs.addTab(self.calendar, "Calendar")
         self.inbox_tab = LazyTab(self._build_inbox)
         self.analytics_tab = LazyTab(self._build_analytics)

@@ -1,7 +1,9 @@
 """The status bar: sync state in words, and a progress bar for long work.
 
 The progress bar appears only when work has been running for more than half
-a second, so quick syncs do not make the window flicker.
+a second, so quick syncs do not make the window flicker. The bar is part of
+the first paint, so it carries its own small style sheet instead of the
+application's (see ``theme``).
 """
 
 from __future__ import annotations
@@ -10,6 +12,18 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar
 
 from smmdesk.sync.status import SyncStatus
+from smmdesk.ui.theme import BUTTON_QSS, PROGRESS_QSS
+
+# The hidden button and progress bar count too: the bar is as tall as its
+# tallest item, shown or not.
+STYLE = (
+    """
+QStatusBar { background: #eef0f4; border-top: 1px solid #dfe3ea; }
+QStatusBar QLabel { color: #4a5262; padding: 0 6px; }
+"""
+    + BUTTON_QSS
+    + PROGRESS_QSS
+)
 
 
 def describe(status: SyncStatus) -> str:
@@ -36,6 +50,7 @@ class SyncStatusBar(QStatusBar):
 
     def __init__(self) -> None:
         super().__init__()
+        self.setStyleSheet(STYLE)
         self.setSizeGripEnabled(True)
         self.state_label = QLabel("Idle")
         self.state_label.setObjectName("SyncState")

@@ -1,4 +1,8 @@
-"""The first screen of an empty profile: try the demo, or start for real."""
+"""The first screen of an empty profile: try the demo, or start for real.
+
+It is an empty profile's first paint, which comes before the application
+style sheet (see ``theme``): it carries its own.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smmdesk.ui.theme import app_icon
+from smmdesk.ui.theme import BUTTON_QSS, LABEL_QSS, app_icon
+
+STYLE = (
+    """
+#WelcomeTitle { font-size: 22pt; font-weight: 700; }
+#WelcomeSubtitle { font-size: 11pt; color: #5b6475; }
+#WelcomeCard { background: #ffffff; border: 1px solid #dfe3ea; border-radius: 10px; }
+"""
+    + LABEL_QSS
+    + BUTTON_QSS
+)
 
 
 def _card(title: str, text: str, button: QPushButton) -> QFrame:
@@ -39,6 +53,7 @@ class WelcomePage(QWidget):
 
     def __init__(self, demo_available: bool = True) -> None:
         super().__init__()
+        self.setStyleSheet(STYLE)
         logo = QLabel()
         logo.setPixmap(app_icon().pixmap(72, 72))
         title = QLabel("Welcome to SMM Desk")

@@ -56,7 +56,7 @@ from smmdesk.ui.calendar.calendar_data import (
 )
 from smmdesk.ui.calendar.day_drafts import DraftOffers
 from smmdesk.ui.calendar.deferred_parts import FilterRow, PanelSlot
-from smmdesk.ui.calendar.header import STYLE, CalendarHeader
+from smmdesk.ui.calendar.header import CalendarHeader
 from smmdesk.ui.calendar.move_controller import MoveController
 from smmdesk.ui.calendar.range_posts import RangePosts
 from smmdesk.ui.calendar.shown_range import LIST, MONTH, WEEK
@@ -108,7 +108,6 @@ class CalendarTab(QWidget):
         self.drafts.new_draft.connect(self.new_draft)
         self.drafts.open_post.connect(self.open_post)
 
-        self.setStyleSheet(STYLE)
         self.header = CalendarHeader(self.undo_stack)
         self.header.mode_chosen.connect(self.set_mode)
         self.header.step.connect(self.go)

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from smmdesk.ui.calendar.look import PARTS_STYLE
+
 if TYPE_CHECKING:
     from smmdesk.ui.calendar.filters import FilterBar
     from smmdesk.ui.calendar.side_panel import SidePanel
@@ -53,6 +55,7 @@ class FilterRow(QWidget):
             from smmdesk.ui.calendar.filters import FilterBar
 
             bar = self._bar = FilterBar()
+            bar.setStyleSheet(PARTS_STYLE)
             bar.changed.connect(self.changed)
             self._layout.takeAt(0)  # the stretch
             self._layout.insertWidget(0, bar, 1)
@@ -84,6 +87,7 @@ class PanelSlot(QWidget):
             from smmdesk.ui.calendar.side_panel import SidePanel
 
             panel = self.built = SidePanel()
+            panel.setStyleSheet(PARTS_STYLE)
             panel.gap_activated.connect(self.gap_activated)
             panel.mix_range_changed.connect(self.mix_range_changed)
             layout = self.layout()

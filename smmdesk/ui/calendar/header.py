@@ -1,8 +1,9 @@
 """The calendar's header row: title, summary, undo, views, navigation, panel.
 
 Layout only: the tab connects the buttons to what they do. The keys their
-tooltips name are set up here too, for the whole tab (``add_shortcuts``), as
-is the tab's own style sheet (on top of the app's ``resources/style.qss``).
+tooltips name are set up here too, for the whole tab (``add_shortcuts``).
+The header is part of the first paint, which comes before the application
+style sheet: it carries its own (``look.HEADER_STYLE``).
 """
 
 from __future__ import annotations
@@ -19,36 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from smmdesk.ui.calendar.look import HEADER_STYLE
 from smmdesk.ui.calendar.shown_range import LIST, MONTH, WEEK
-
-# The tab's own look, on top of the app's style sheet (resources/style.qss).
-STYLE = """
-#CalendarSidePanel { background: #f6f7f9; border: 1px solid #e1e5ec; border-radius: 8px; }
-#CalendarSidePanel QLabel#PanelTitle { font-size: 11pt; font-weight: 600; color: #1f2430; }
-#GapList { background: transparent; border: none; outline: none; }
-#GapList::item { padding: 2px 4px; border-radius: 5px; color: #1f2430; }
-#GapList::item:hover { background: #e6ecfb; }
-#GapList::item:selected { background: #dde6ff; color: #1f2430; }
-QToolButton#SegmentButton { padding: 5px 12px; border: 1px solid #c9cfda; background: #ffffff;
-  color: #4a5262; }
-QToolButton#SegmentButton[segment="first"] { border-top-left-radius: 6px;
-  border-bottom-left-radius: 6px; }
-QToolButton#SegmentButton[segment="middle"] { border-left: none; }
-QToolButton#SegmentButton[segment="last"] { border-left: none; border-top-right-radius: 6px;
-  border-bottom-right-radius: 6px; }
-QToolButton#SegmentButton:checked { background: #3d6df2; border-color: #3d6df2; color: #ffffff;
-  font-weight: 600; }
-QToolButton#SegmentButton:hover:!checked { background: #f0f3f8; }
-QToolButton#IconButton, QToolButton#PanelToggle { padding: 4px 9px; border: 1px solid #c9cfda;
-  border-radius: 6px; background: #ffffff; }
-QToolButton#IconButton { font-size: 12pt; padding: 1px 8px; }
-QToolButton#IconButton:disabled { color: #c3c8d2; border-color: #e1e4ea; }
-QToolButton#IconButton:hover:enabled, QToolButton#PanelToggle:hover { background: #f0f3f8; }
-QToolButton#PanelToggle:checked { background: #eef3ff; border-color: #a9bdf5; color: #2f5ee0; }
-QPushButton#LinkButton { border: none; background: transparent; color: #3d6df2; padding: 4px 6px; }
-QPushButton#LinkButton:hover { text-decoration: underline; }
-#WeekView { border: 1px solid #e1e5ec; border-radius: 4px; background: #ffffff; }
-"""
 
 
 class CalendarHeader(QWidget):
@@ -59,6 +32,7 @@ class CalendarHeader(QWidget):
 
     def __init__(self, undo_stack: QUndoStack) -> None:
         super().__init__()
+        self.setStyleSheet(HEADER_STYLE)
         self.title = QLabel()
         self.title.setObjectName("MonthTitle")
         self.title.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)

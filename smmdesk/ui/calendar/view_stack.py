@@ -18,6 +18,7 @@ from PySide6.QtCore import QPoint, Signal
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from smmdesk.ui.calendar.calendar_data import DayNote, DayPosts
+from smmdesk.ui.calendar.look import PARTS_STYLE
 from smmdesk.ui.calendar.month_view import MonthGrid
 from smmdesk.ui.calendar.shown_range import LIST, MONTH, WEEK
 
@@ -72,6 +73,7 @@ class CalendarViews(QStackedWidget):
             from smmdesk.ui.calendar.week_view import WeekView
 
             self._week = WeekView()
+            self._week.setStyleSheet(PARTS_STYLE)
             self._week.drag_enabled = self._drag_enabled
             self._add_view(self._week)
             self._week.post_dropped.connect(self.post_dropped)
