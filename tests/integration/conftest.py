@@ -1,8 +1,8 @@
 """Integration tests against real servers started on this computer.
 
 ``bluesky_network`` runs the reference Bluesky servers (``@atproto/dev-env``:
-PLC, PDS, AppView) once per test session, bound to 127.0.0.1, and removes them
-afterwards. The tests skip only when Node.js is missing; with Node present, a
+PLC, PDS, AppView) once for the tests in this folder, bound to 127.0.0.1, and
+removes them afterwards. The tests skip only when Node.js is missing; with Node present, a
 failed ``npm ci``, a missing PostgreSQL or servers that do not come up fail
 them, so a broken set-up cannot pass as a skip.
 """
@@ -23,7 +23,9 @@ from tests.integration.pds_network import (
 )
 
 
-@pytest.fixture(scope="session")
+# Package scope: the servers stop after the last test here, not at the end of the
+# whole run (the rest of the suite does not need them).
+@pytest.fixture(scope="package")
 def bluesky_network() -> Iterator[Network]:
     node = shutil.which("node")
     if node is None:

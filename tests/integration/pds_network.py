@@ -134,9 +134,16 @@ def _run(command: list[str], what: str, timeout: float = 120) -> None:
         raise NetworkError(f"{what} failed:\n{(run.stdout + run.stderr).strip()[-3000:]}")
 
 
+@dataclass(frozen=True)
+class Cluster:
+    url: str
+    pid: int  # the postmaster's
+    stop_command: list[str]
+
+
 @contextlib.contextmanager
-def postgres_cluster(folder: Path) -> Iterator[tuple[str, int]]:
-    """A new cluster in ``folder`` on 127.0.0.1; yields (URL, postmaster pid)."""
+def postgres_cluster(folder: Path) -> Iterator[Cluster]:
+    """A new cluster in ``folder`` on 127.0.0.1, stopped and left for removal after."""
     data, sockets = folder / "data", folder / "sock"
     folder.mkdir(parents=True)
     sockets.mkdir()
@@ -178,6 +185,7 @@ def postgres_cluster(folder: Path) -> Iterator[tuple[str, int]]:
         conf.write("\n# smmdesk integration tests\n")
         conf.writelines(f"{key} = {value}\n" for key, value in settings.items())
     log = folder / "postgres.log"
+    stop = _as_postgres([pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"])
     started = False
     try:
         _run(
@@ -187,28 +195,25 @@ def postgres_cluster(folder: Path) -> Iterator[tuple[str, int]]:
         )
         started = True
         pid = int((data / "postmaster.pid").read_text().split()[0])
-        yield f"postgresql://postgres@127.0.0.1:{port}/postgres", pid
+        yield Cluster(f"postgresql://postgres@127.0.0.1:{port}/postgres", pid, stop)
     finally:
         if started or (data / "postmaster.pid").exists():
-            subprocess.run(
-                _as_postgres([pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"]),
-                capture_output=True,
-                timeout=60,
-                check=False,
-            )
+            subprocess.run(stop, capture_output=True, timeout=60, check=False)
 
 
 # --- the Node launcher ----------------------------------------------------------------
 
 
-def _launcher_env(scratch: Path, postgres_url: str) -> dict[str, str]:
+def _launcher_env(scratch: Path, cluster: Cluster) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
     env.update(
         TMPDIR=str(scratch),
-        DB_POSTGRES_URL=postgres_url,
+        DB_POSTGRES_URL=cluster.url,
         # TestNetwork asserts it is set; nothing connects to it.
         REDIS_HOST="127.0.0.1",
         NO_PROXY="*",
+        # If this process dies without cleaning up, the launcher still stops PostgreSQL.
+        SMMDESK_PDS_ON_EXIT=json.dumps(cluster.stop_command),
     )
     return env
 
@@ -259,13 +264,13 @@ def running_network(node: str) -> Iterator[Network]:
         (scratch / OWNER_FILE).write_text(str(os.getpid()))
         node_tmp = scratch / "tmp"
         node_tmp.mkdir()
-        with postgres_cluster(scratch / "pg") as (postgres_url, postgres_pid):
+        with postgres_cluster(scratch / "pg") as cluster:
             out, err = scratch / "launcher.out", scratch / "launcher.err"
             with out.open("wb") as out_file, err.open("wb") as err_file:
                 process = subprocess.Popen(
                     [node, str(PDS_DIR / "launcher.js")],
                     cwd=PDS_DIR,
-                    env=_launcher_env(node_tmp, postgres_url),
+                    env=_launcher_env(node_tmp, cluster),
                     stdin=subprocess.PIPE,
                     stdout=out_file,
                     stderr=err_file,
@@ -279,7 +284,7 @@ def running_network(node: str) -> Iterator[Network]:
                     plc=str(ready["plc"]),
                     startup_seconds=float(str(ready["startup_seconds"])),
                     launcher_pid=process.pid,
-                    postgres_pid=postgres_pid,
+                    postgres_pid=cluster.pid,
                     launcher_log=err,
                 )
             finally:

@@ -13,8 +13,8 @@
  * Prints ONE JSON line to stdout when the network is up:
  *   {"smmdesk_pds": "ready", "pds": "http://127.0.0.1:P", "appview": ..., "plc": ..., "ozone": ...,
  *    "startup_seconds": 5.1}
- * then waits. SIGTERM, SIGINT or the end of stdin shut the network down and
- * exit 0; a failed start prints {"smmdesk_pds": "failed", "error": "..."} and exits 1.
+ * then waits. SIGTERM, SIGINT or the end of stdin shut the network down, run
+ * SMMDESK_PDS_ON_EXIT if set (a JSON argv) and exit 0; a failed start prints {"smmdesk_pds": "failed", "error": "..."} and exits 1.
  *
  * loopback_only.js (loaded first) keeps every server and every connection on
  * 127.0.0.1; see there.
@@ -42,7 +42,22 @@ async function stop(code) {
   } catch (err) {
     process.stderr.write(`smmdesk-launcher: shutdown error: ${err && err.stack}\n`)
   }
+  runOnExit()
   process.exit(code)
+}
+
+// SMMDESK_PDS_ON_EXIT: a JSON argv run after the network is closed (pds_network.py
+// passes "stop the PostgreSQL cluster"), so a test run killed with -9, whose stdin
+// closes, leaves no database server behind either.
+function runOnExit() {
+  const command = process.env.SMMDESK_PDS_ON_EXIT
+  if (!command) return
+  try {
+    const [file, ...args] = JSON.parse(command)
+    require('node:child_process').spawnSync(file, args, { stdio: 'ignore', timeout: 30000 })
+  } catch (err) {
+    process.stderr.write(`smmdesk-launcher: on-exit command failed: ${err}\n`)
+  }
 }
 
 process.on('SIGTERM', () => stop(0))
