@@ -36,8 +36,23 @@ def opened(monkeypatch):
     return urls
 
 
-def mastodon_dialog(qtbot, coordinator, vault, client_id, fake) -> ConnectAccountDialog:
+@pytest.fixture
+def kept(coordinator):
+    """Holds the dialogs until every job has ended and its runnable is gone.
+
+    A finished job's runnable is deleted on its worker thread and still holds
+    the dialog's callbacks; if it held the last reference to a dialog without
+    a parent, Qt would destroy the dialog on that thread and crash.
+    """
+    dialogs: list[ConnectAccountDialog] = []
+    yield dialogs
+    coordinator.stop(5000)
+    dialogs.clear()
+
+
+def mastodon_dialog(qtbot, coordinator, vault, client_id, fake, kept) -> ConnectAccountDialog:
     dialog = ConnectAccountDialog(coordinator, vault, client_id)
+    kept.append(dialog)
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.platform.setCurrentIndex(dialog.platform.findData("mastodon"))
@@ -53,14 +68,16 @@ def stored_account(store, vault) -> tuple[Account, dict[str, str]]:
     return account, dict(vault.get(account.vault_key))
 
 
-def test_sign_in_with_the_browser(qtbot, store, vault, coordinator, client_id, fake, monkeypatch):
+def test_sign_in_with_the_browser(
+    qtbot, store, vault, coordinator, client_id, fake, monkeypatch, kept
+):
     def browser(url: QUrl) -> bool:  # approve, and follow the redirect back to the app
         page = requests.get(url.toString(QUrl.ComponentFormattingOption.FullyEncoded), timeout=5)
         assert "return to SMM Desk" in page.text
         return True
 
     monkeypatch.setattr(QDesktopServices, "openUrl", browser)
-    dialog = mastodon_dialog(qtbot, coordinator, vault, client_id, fake)
+    dialog = mastodon_dialog(qtbot, coordinator, vault, client_id, fake, kept)
     panel = dialog.browser_login
     assert panel is not None
     with qtbot.waitSignal(dialog.connected, timeout=10_000):
@@ -74,8 +91,10 @@ def test_sign_in_with_the_browser(qtbot, store, vault, coordinator, client_id, f
     assert fake.oauth_code_checks == 1
 
 
-def test_sign_in_by_pasting_the_code(qtbot, store, vault, coordinator, client_id, fake, opened):
-    dialog = mastodon_dialog(qtbot, coordinator, vault, client_id, fake)
+def test_sign_in_by_pasting_the_code(
+    qtbot, store, vault, coordinator, client_id, fake, opened, kept
+):
+    dialog = mastodon_dialog(qtbot, coordinator, vault, client_id, fake, kept)
     panel = dialog.browser_login
     assert panel is not None
     panel.sign_in.click()
@@ -94,8 +113,8 @@ def test_sign_in_by_pasting_the_code(qtbot, store, vault, coordinator, client_id
     assert secret["access_token"] in fake.s["tokens"]
 
 
-def test_a_wrong_code_is_explained(qtbot, vault, coordinator, client_id, fake, opened):
-    dialog = mastodon_dialog(qtbot, coordinator, vault, client_id, fake)
+def test_a_wrong_code_is_explained(qtbot, vault, coordinator, client_id, fake, opened, kept):
+    dialog = mastodon_dialog(qtbot, coordinator, vault, client_id, fake, kept)
     panel = dialog.browser_login
     assert panel is not None
     panel.sign_in.click()
@@ -108,8 +127,8 @@ def test_a_wrong_code_is_explained(qtbot, vault, coordinator, client_id, fake, o
     dialog.reject()  # closes the listener and cancels the wait
 
 
-def test_sign_in_needs_the_server_first(qtbot, vault, coordinator, client_id, fake, opened):
-    dialog = mastodon_dialog(qtbot, coordinator, vault, client_id, fake)
+def test_sign_in_needs_the_server_first(qtbot, vault, coordinator, client_id, fake, opened, kept):
+    dialog = mastodon_dialog(qtbot, coordinator, vault, client_id, fake, kept)
     dialog.instance.setText("")
     panel = dialog.browser_login
     assert panel is not None
@@ -117,8 +136,10 @@ def test_sign_in_needs_the_server_first(qtbot, vault, coordinator, client_id, fa
     assert "server's address" in panel.status.text() and opened == []
 
 
-def test_a_pasted_access_token_still_connects(qtbot, store, vault, coordinator, client_id, fake):
-    dialog = mastodon_dialog(qtbot, coordinator, vault, client_id, fake)
+def test_a_pasted_access_token_still_connects(
+    qtbot, store, vault, coordinator, client_id, fake, kept
+):
+    dialog = mastodon_dialog(qtbot, coordinator, vault, client_id, fake, kept)
     dialog.inputs["access_token"].setText(fake.token)
     with qtbot.waitSignal(dialog.connected, timeout=10_000):
         dialog.connect_button.click()
@@ -127,9 +148,9 @@ def test_a_pasted_access_token_still_connects(qtbot, store, vault, coordinator, 
 
 
 def test_switching_network_drops_the_browser_sign_in(
-    qtbot, vault, coordinator, client_id, fake, opened
+    qtbot, vault, coordinator, client_id, fake, opened, kept
 ):
-    dialog = mastodon_dialog(qtbot, coordinator, vault, client_id, fake)
+    dialog = mastodon_dialog(qtbot, coordinator, vault, client_id, fake, kept)
     panel = dialog.browser_login
     assert panel is not None
     panel.sign_in.click()
