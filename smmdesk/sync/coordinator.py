@@ -34,7 +34,7 @@ from smmdesk.sync.handoff_jobs import (
 from smmdesk.sync.jobs import Job, JobEngine, JobFailure
 from smmdesk.sync.missed_posts import mark_missed, read_heartbeat, write_heartbeat
 from smmdesk.sync.network_state import NetworkState
-from smmdesk.sync.publish_job import PublishResult, PublishTargetJob
+from smmdesk.sync.publish_job import AccountFacts, PublishResult, PublishTargetJob, account_facts
 from smmdesk.sync.published_post_jobs import (
     DeletePublishedJob,
     EditPublishedJob,
@@ -66,6 +66,7 @@ class SyncCoordinator(QObject):
         sync_interval_s: int = 15 * 60,
         publish_interval_s: int = 30,
         handoff_debounce_ms: int = 4000,
+        batch_ms: int = 400,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -94,6 +95,13 @@ class SyncCoordinator(QObject):
         self._publish_timer.setInterval(publish_interval_s * 1000)
         self._publish_timer.timeout.connect(self._tick)
         self._changed_posts: set[int] = set()
+        self._dirty_posts = self._dirty_accounts = False
+        self._dirty_inbox: set[int] = set()
+        self._dirty_metrics: set[int] = set()
+        self._batch_timer = QTimer(self)
+        self._batch_timer.setSingleShot(True)
+        self._batch_timer.setInterval(batch_ms)
+        self._batch_timer.timeout.connect(self._flush_batch)
         self._handoff_debounce = QTimer(self)
         self._handoff_debounce.setSingleShot(True)
         self._handoff_debounce.setInterval(handoff_debounce_ms)
@@ -153,16 +161,15 @@ class SyncCoordinator(QObject):
             self._last_sync = datetime.now(UTC)
             if job.needs_network:
                 self.network.report_reachable()
-            if result.new_items:
-                self.inbox_changed.emit(account_id)
-            self.metrics_changed.emit(account_id)
-            self._refresh_error_count()
-            self.accounts_changed.emit()
+            self._later(
+                accounts=True,
+                inbox=account_id if result.new_items else None,
+                metrics=account_id,
+            )
 
         def failed(failure: JobFailure) -> None:
             self._syncing_accounts.discard(account_id)
-            self._refresh_error_count()
-            self.accounts_changed.emit()
+            self._later(accounts=True)
 
         self.submit(job, done, failed)
 
@@ -196,8 +203,11 @@ class SyncCoordinator(QObject):
             due = due_target_ids(session, now)
             handoffs = handoff_candidate_ids(session, now)
             checks = handed_off_to_check_ids(session, now)
-        for target_id in due:
-            self.publish_target(target_id)
+            new = [t for t in due if t not in self._publishing_targets]
+            facts = account_facts(session, new)
+        for target_id in new:
+            if target_id in facts:
+                self.publish_target(target_id, facts[target_id])
         for target_id in handoffs:
             if self.factory.supports_handoff(self._platform_of_target(target_id)):
                 self._run_target_job(HandOffJob, target_id)
@@ -220,11 +230,11 @@ class SyncCoordinator(QObject):
                 _outcome: object, reply_id: int = reply_id, account_id: int = job.account_id
             ) -> None:
                 self._sending_replies.discard(reply_id)
-                self.inbox_changed.emit(account_id)
+                self._later(inbox=account_id)
 
             self.submit(job, finished, finished)
 
-    def publish_target(self, target_id: int) -> None:
+    def publish_target(self, target_id: int, facts: AccountFacts | None = None) -> None:
         if target_id in self._publishing_targets:
             return
         self._publishing_targets.add(target_id)
@@ -232,14 +242,14 @@ class SyncCoordinator(QObject):
         def done(result: PublishResult) -> None:
             self._publishing_targets.discard(target_id)
             if not result.skipped:
-                self.posts_changed.emit()
-                self._refresh_error_count()
+                self._later(posts=True)
 
         def failed(failure: JobFailure) -> None:
             self._publishing_targets.discard(target_id)
             self._after_target_failure(target_id, failure)
 
-        self.submit(PublishTargetJob(self.store, self.factory, target_id), done, failed)
+        job = PublishTargetJob(self.store, self.factory, target_id, facts)
+        self.submit(job, done, failed)
 
     def post_changed(self, post_id: int) -> None:
         """The user saved or moved a post: keep any network-held copy in step.
@@ -270,7 +280,6 @@ class SyncCoordinator(QObject):
             )
         for target_id in targets:
             self._run_target_job(HandOffJob, target_id)
-        self.posts_changed.emit()
 
     def withdraw_handoffs(self, post_id: int) -> None:
         """Before a post is deleted: take its copies off the networks' schedulers."""
@@ -307,7 +316,7 @@ class SyncCoordinator(QObject):
         def done(result: HandOffResult) -> None:
             self._target_jobs.discard(key)
             if result.action not in ("none", "waiting"):
-                self.posts_changed.emit()
+                self._later(posts=True)
             if result.action == "gone":
                 self._notify_failed_target(target_id)
 
@@ -323,9 +332,7 @@ class SyncCoordinator(QObject):
         self.submit(job, done, failed)
 
     def _after_target_failure(self, target_id: int, failure: JobFailure) -> None:
-        self.posts_changed.emit()
-        self._refresh_error_count()
-        self.accounts_changed.emit()
+        self._later(posts=True, accounts=True)
         self._notify_failed_target(target_id)
         if failure.kind == "auth":
             self._notify_once(("auth", failure.message), failure.message)
@@ -356,6 +363,45 @@ class SyncCoordinator(QObject):
                 .where(PostTarget.id == target_id)
             )
         return platform or ""
+
+    # --- telling the views, in batches ----------------------------------------------
+
+    def _later(
+        self,
+        posts: bool = False,
+        accounts: bool = False,
+        inbox: int | None = None,
+        metrics: int | None = None,
+    ) -> None:
+        """Collect what changed and tell the views once per batch.
+
+        A burst of finished jobs arrives on the GUI thread back to back; a
+        calendar reload per job stalled the window for hundreds of ms
+        (bench/publish.py). One signal per kind per batch keeps it responsive.
+        """
+        self._dirty_posts |= posts
+        self._dirty_accounts |= accounts
+        if inbox is not None:
+            self._dirty_inbox.add(inbox)
+        if metrics is not None:
+            self._dirty_metrics.add(metrics)
+        if not self._batch_timer.isActive():
+            self._batch_timer.start()
+
+    def _flush_batch(self) -> None:
+        posts, self._dirty_posts = self._dirty_posts, False
+        accounts, self._dirty_accounts = self._dirty_accounts, False
+        inbox, self._dirty_inbox = self._dirty_inbox, set()
+        metrics, self._dirty_metrics = self._dirty_metrics, set()
+        self._refresh_error_count()
+        if posts:
+            self.posts_changed.emit()
+        if accounts:
+            self.accounts_changed.emit()
+        for account_id in sorted(inbox):
+            self.inbox_changed.emit(account_id)
+        for account_id in sorted(metrics):
+            self.metrics_changed.emit(account_id)
 
     # --- status ---------------------------------------------------------------------
 

@@ -16,6 +16,10 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import NamedTuple
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from smmdesk.core.retry_policy import new_idempotency_key
 from smmdesk.core.vocabulary import AccountStatus, PostStatus, TargetStatus
@@ -51,18 +55,40 @@ class _Work:
     interrupted: bool
 
 
+class AccountFacts(NamedTuple):
+    """What a job needs to be queued: read in one query for a whole batch."""
+
+    account_id: int
+    handle: str
+    platform: str
+
+
+def account_facts(session: Session, target_ids: list[int]) -> dict[int, AccountFacts]:
+    rows = session.execute(
+        select(PostTarget.id, Account.id, Account.handle, Account.platform)
+        .join(Account, Account.id == PostTarget.account_id)
+        .where(PostTarget.id.in_(target_ids))
+    )
+    return {tid: AccountFacts(aid, handle, platform) for tid, aid, handle, platform in rows}
+
+
 class PublishTargetJob(Job[PublishResult]):
-    def __init__(self, store: Store, factory: ConnectorFactory, target_id: int) -> None:
+    def __init__(
+        self,
+        store: Store,
+        factory: ConnectorFactory,
+        target_id: int,
+        facts: AccountFacts | None = None,
+    ) -> None:
         self.store, self.factory, self.target_id = store, factory, target_id
-        with store.session() as session:
-            target = session.get(PostTarget, target_id)
-            if target is None:
+        if facts is None:
+            with store.session() as session:
+                facts = account_facts(session, [target_id]).get(target_id)
+            if facts is None:
                 raise ValueError(f"no post target {target_id}")
-            account = session.get(Account, target.account_id)
-            assert account is not None
-            self.account_id = account.id
-            self.title = f"Publishing to {account.handle}"
-            self.needs_network = not factory.is_local(account.platform)
+        self.account_id = facts.account_id
+        self.title = f"Publishing to {facts.handle}"
+        self.needs_network = not factory.is_local(facts.platform)
         self.serial_key = ("account", self.account_id)
 
     def run(self, ctx: JobContext) -> PublishResult:

@@ -188,7 +188,7 @@ def test_coordinator_goes_offline_when_the_network_is_unreachable(
         coordinator.sync_account(account_id)
     assert blocker.args == [False]
     assert coordinator.status().online is False
-    assert coordinator.status().accounts_with_errors == 1
+    qtbot.waitUntil(lambda: coordinator.status().accounts_with_errors == 1, timeout=3000)
     coordinator.stop(2000)
 
 

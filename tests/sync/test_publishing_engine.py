@@ -356,7 +356,7 @@ def test_a_post_that_fails_for_good_is_announced_once(
     coordinator.publish_due()  # nothing due any more: failed targets wait for the user
     qtbot.wait(100)
     assert len(announced) == 1 and "Media is too big" in announced[0][1]
-    assert coordinator.status().failed_posts == 1
+    qtbot.waitUntil(lambda: coordinator.status().failed_posts == 1, timeout=3000)
     coordinator.stop(2000)
 
 
