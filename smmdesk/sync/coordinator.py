@@ -86,7 +86,12 @@ class SyncCoordinator(QObject):
 
         self.network.online_changed.connect(self.engine.set_online)
         self.network.online_changed.connect(self._on_online_changed)
-        self.engine.activity_changed.connect(self._emit_status)
+        # Two hundred jobs queued at once must not redraw the status bar 200 times.
+        self._status_timer = QTimer(self)
+        self._status_timer.setSingleShot(True)
+        self._status_timer.setInterval(100)
+        self._status_timer.timeout.connect(self._emit_status)
+        self.engine.activity_changed.connect(self._status_timer.start)
 
         self._sync_timer = QTimer(self)
         self._sync_timer.setInterval(sync_interval_s * 1000)

@@ -131,21 +131,27 @@ class _Entry:
 class _Runnable(QRunnable):
     def __init__(self, entry: _Entry, engine: JobEngine) -> None:
         super().__init__()
-        self._entry = entry
+        self._entry: _Entry | None = entry
         self._engine = engine
         self.setAutoDelete(True)
 
     def run(self) -> None:
-        entry = self._entry
+        # Keep only what the work needs: the entry holds the GUI's callbacks,
+        # and if this thread dropped the last reference to them, a dialog they
+        # capture would be destroyed here, off the GUI thread (a crash).
+        entry, self._entry = self._entry, None
+        assert entry is not None
+        job_id, job, ctx = entry.job_id, entry.job, entry.ctx
+        del entry
         try:
-            entry.ctx.check_cancelled()
-            result = entry.job.run(entry.ctx)
+            ctx.check_cancelled()
+            result = job.run(ctx)
         except BaseException as exc:
             if not isinstance(exc, _EXPECTED):
-                log.exception("job %s (%s) failed", entry.job_id, entry.job.title)
-            self._engine._finished.emit(entry.job_id, False, JobFailure.from_exception(exc))
+                log.exception("job %s (%s) failed", job_id, job.title)
+            self._engine._finished.emit(job_id, False, JobFailure.from_exception(exc))
         else:
-            self._engine._finished.emit(entry.job_id, True, result)
+            self._engine._finished.emit(job_id, True, result)
 
 
 class JobEngine(QObject):
