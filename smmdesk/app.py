@@ -68,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if options.self_test or options.exit_after_paint:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     paths = profile_for(options).ensure()
-    setup_logging(paths.log_file)
+    setup_logging(paths.log_file, rotate=False)  # rotating once the window has painted
     log.info("starting %s %s with profile %s", APP_NAME, __version__, paths.root)
 
     from PySide6.QtWidgets import QApplication
@@ -113,6 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     def after_first_paint() -> None:
         if options.exit_after_paint:
             print(f"painted maxrss_kb={_peak_rss_kb()}", flush=True)
+        setup_logging(paths.log_file)
         app.setStyleSheet(style_sheet())  # for the dialogs; the painted window stays as it is
         errors.attach(window)
         store, vault, coordinator = services or _build_services(paths, options)

@@ -30,9 +30,7 @@ URLs, which for the Telegram Bot API contain the token.
 
 from __future__ import annotations
 
-import json
 import logging
-import logging.handlers
 import re
 import sys
 import threading
@@ -83,6 +81,8 @@ def register_secret(value: str) -> None:
     global _secrets_pattern
     if not isinstance(value, str) or len(value) < MIN_SECRET_LENGTH:
         return
+    import json  # here, not at the top: start-up time (see setup_logging)
+
     forms = {value, quote(value, safe=""), json.dumps(value, ensure_ascii=False)[1:-1]}
     forms.add(json.dumps(value)[1:-1])
     forms = {form for form in forms if len(form) >= MIN_SECRET_LENGTH}
@@ -176,21 +176,30 @@ _HANDLER_MARK = "_smmdesk_handler"
 _setup_lock = threading.Lock()
 
 
-def setup_logging(log_file: Path, level: int = logging.INFO) -> None:
+def setup_logging(log_file: Path, level: int = logging.INFO, rotate: bool = True) -> None:
     """Send the ``smmdesk`` loggers to ``log_file`` (rotating) and warnings to stderr.
 
     Call it once, early, from the composition root. Calling it again replaces
     the handlers it added before (for instance to move to another profile's
-    log file) instead of adding a second set.
+    log file) instead of adding a second set. ``rotate=False`` appends to the
+    file without rotating it: ``logging.handlers`` imports ``socket`` and
+    ``pickle`` (~10 ms), so the app starts with a plain file and calls this
+    again, rotating, once its window has painted.
     """
     log_file = Path(log_file)
     log_file.parent.mkdir(parents=True, exist_ok=True)
     formatter = logging.Formatter(LOG_FORMAT)
     redactor = SecretRedactor()
 
-    file_handler = logging.handlers.RotatingFileHandler(
-        log_file, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8"
-    )
+    file_handler: logging.Handler
+    if rotate:
+        from logging.handlers import RotatingFileHandler
+
+        file_handler = RotatingFileHandler(
+            log_file, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8"
+        )
+    else:
+        file_handler = logging.FileHandler(log_file, encoding="utf-8")
     handlers: list[logging.Handler] = [file_handler]
     # A windowed PyInstaller app on Windows has no stderr at all.
     if sys.stderr is not None:
