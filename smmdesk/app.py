@@ -71,18 +71,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup_logging(paths.log_file, rotate=False)  # rotating once the window has painted
     log.info("starting %s %s with profile %s", APP_NAME, __version__, paths.root)
 
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication(sys.argv[:1])
-    app.setApplicationName(APP_NAME)
-    app.setApplicationVersion(__version__)
-    app.setOrganizationName(APP_ID)
-    app.setDesktopFileName(APP_ID)
     errors = _DeferredErrors()
     install_exception_hooks(errors.report)
 
+    # The store, and the Qt-free modules of the first paint, before PySide6:
+    # once loaded, PySide6 reads the source of every module imported after it
+    # (for its __feature__ imports), which adds up to several milliseconds.
     from smmdesk.store.schema import HEAD_REVISION, StoreError, stored_revision
 
+    problem = None
     try:
         if stored_revision(paths.database) != HEAD_REVISION:
             from smmdesk.store.database import migrate
@@ -90,11 +87,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             migrate(paths.database, paths.backups)
     except StoreError as exc:
         log.error("cannot open the store: %s", exc)
+        problem = str(exc)
+    else:
+        import smmdesk.ui.calendar.shown_range  # noqa: F401  (the calendar's data side)
+        from smmdesk.store.queries import StoreReader
+
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName(APP_ID)
+    app.setDesktopFileName(APP_ID)
+    if problem is not None:
         from smmdesk.ui.error_reporter import show_fatal
 
-        return show_fatal("SMM Desk cannot open this profile", str(exc), options.self_test)
+        return show_fatal("SMM Desk cannot open this profile", problem, options.self_test)
 
-    from smmdesk.store.queries import StoreReader
     from smmdesk.ui.first_paint import FirstPaintWatcher
     from smmdesk.ui.main_window import MainWindow
     from smmdesk.ui.theme import app_icon, apply_look, style_sheet

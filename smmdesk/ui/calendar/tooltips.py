@@ -10,12 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from html import escape
 
 from smmdesk.core.vocabulary import ContentType, PostStatus
 from smmdesk.store.calendar_queries import PlanEntry
 from smmdesk.ui.calendar.calendar_data import DayNote
 from smmdesk.ui.calendar.chips import PUBLISHED_LOCKED
+
+
+def escape(text: str) -> str:
+    """``html.escape``, imported with the first tooltip rather than at start-up
+    (``html`` loads its table of entities, a few milliseconds)."""
+    from html import escape as html_escape
+
+    return html_escape(text)
 
 
 def status_label(value: str) -> str:
