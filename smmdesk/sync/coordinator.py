@@ -90,8 +90,9 @@ class SyncCoordinator(QObject):
         self._status_timer = QTimer(self)
         self._status_timer.setSingleShot(True)
         self._status_timer.setInterval(100)
-        self._status_timer.timeout.connect(self._emit_status)
-        self.engine.activity_changed.connect(self._status_timer.start)
+        self._status_timer.timeout.connect(self._status_settled)
+        self._status_pending = False
+        self.engine.activity_changed.connect(self._on_activity)
 
         self._sync_timer = QTimer(self)
         self._sync_timer.setInterval(sync_interval_s * 1000)
@@ -123,9 +124,28 @@ class SyncCoordinator(QObject):
         self._emit_status()
 
     def stop(self, timeout_ms: int = 3000) -> bool:
-        self._sync_timer.stop()
-        self._publish_timer.stop()
+        for timer in (
+            self._sync_timer,
+            self._publish_timer,
+            self._batch_timer,
+            self._status_timer,
+            self._handoff_debounce,
+        ):
+            timer.stop()
         return self.engine.shutdown(timeout_ms)
+
+    def _on_activity(self) -> None:
+        """Show the first change at once, then at most one update per 100 ms."""
+        if self._status_timer.isActive():
+            self._status_pending = True
+            return
+        self._emit_status()
+        self._status_timer.start()
+
+    def _status_settled(self) -> None:
+        if self._status_pending:
+            self._status_pending = False
+            self._emit_status()
 
     def submit(self, job: Job, on_success=None, on_failure=None) -> int:  # type: ignore[no-untyped-def, type-arg]
         """Run any job, reporting connectivity failures to the network state."""
