@@ -8,11 +8,15 @@ application's (see ``theme``).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar
 
-from smmdesk.sync.status import SyncStatus
 from smmdesk.ui.theme import BUTTON_QSS, PROGRESS_QSS
+
+if TYPE_CHECKING:  # the sync package loads after the first paint
+    from smmdesk.sync.status import SyncStatus
 
 # The hidden button and progress bar count too: the bar is as tall as its
 # tallest item, shown or not.
