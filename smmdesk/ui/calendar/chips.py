@@ -258,7 +258,8 @@ class ChipPainter:
         left, top, height = rect.left(), rect.top(), rect.height()
         painter.drawPixmap(left, top, self._background(painter, colour, tint, rect.width(), height))
         painter.setPen(NO_PEN)
-        painter.fillRect(left, top, 3, height, solid)
+        painter.setBrush(solid)
+        painter.drawRect(left, top, 3, height)  # not fillRect: see month_painting.py
         centre = top + min(height, 18) // 2
         x = left + 8
         painter.setBrush(self._status.get(status, self._default_status))
