@@ -9,6 +9,7 @@ re-reads only what it shows. It lives on the GUI thread.
 from __future__ import annotations
 
 import logging
+from collections import deque
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -82,6 +83,9 @@ class SyncCoordinator(QObject):
         self._failed_posts = 0
         self._target_jobs: set[tuple[str, int]] = set()
         self._sending_replies: set[int] = set()
+        self._queued: dict[int, deque[tuple[int, AccountFacts]]] = {}
+        self._queued_ids: set[int] = set()
+        self._publishing_accounts: set[int] = set()
         self._notified: set[tuple[str, object]] = set()
 
         self.network.online_changed.connect(self.engine.set_online)
@@ -228,11 +232,17 @@ class SyncCoordinator(QObject):
             due = due_target_ids(session, now)
             handoffs = handoff_candidate_ids(session, now)
             checks = handed_off_to_check_ids(session, now)
-            new = [t for t in due if t not in self._publishing_targets]
+            new = [t for t in due if t not in self._publishing_targets | self._queued_ids]
             facts = account_facts(session, new)
+        # One job per account at a time, the next queued when it ends: 200 due
+        # posts do not become 200 jobs built on the GUI thread at once.
         for target_id in new:
             if target_id in facts:
-                self.publish_target(target_id, facts[target_id])
+                account_id = facts[target_id].account_id
+                self._queued.setdefault(account_id, deque()).append((target_id, facts[target_id]))
+                self._queued_ids.add(target_id)
+        for account_id in list(self._queued):
+            self._start_next(account_id)
         for target_id in handoffs:
             if self.factory.supports_handoff(self._platform_of_target(target_id)):
                 self._run_target_job(HandOffJob, target_id)
@@ -259,21 +269,48 @@ class SyncCoordinator(QObject):
 
             self.submit(job, finished, finished)
 
+    def _start_next(self, account_id: int) -> None:
+        if account_id in self._publishing_accounts:
+            return
+        queue = self._queued.get(account_id)
+        if not queue:
+            self._queued.pop(account_id, None)
+            return
+        target_id, facts = queue.popleft()
+        self._queued_ids.discard(target_id)
+        self._publishing_accounts.add(account_id)
+        try:
+            self.publish_target(target_id, facts)
+        except ValueError:  # deleted meanwhile
+            self._publishing_accounts.discard(account_id)
+            self._start_next(account_id)
+
+    def _account_done(self, account_id: int, failure: JobFailure | None) -> None:
+        self._publishing_accounts.discard(account_id)
+        if failure is not None and failure.kind in ("auth", "rate_limited", "offline", "vault"):
+            # The account cannot publish now: the rest waits for a later tick.
+            for target_id, _facts in self._queued.pop(account_id, deque()):
+                self._queued_ids.discard(target_id)
+            return
+        self._start_next(account_id)
+
     def publish_target(self, target_id: int, facts: AccountFacts | None = None) -> None:
         if target_id in self._publishing_targets:
             return
+        job = PublishTargetJob(self.store, self.factory, target_id, facts)
         self._publishing_targets.add(target_id)
 
         def done(result: PublishResult) -> None:
             self._publishing_targets.discard(target_id)
             if not result.skipped:
                 self._later(posts=True)
+            self._account_done(job.account_id, None)
 
         def failed(failure: JobFailure) -> None:
             self._publishing_targets.discard(target_id)
             self._after_target_failure(target_id, failure)
+            self._account_done(job.account_id, failure)
 
-        job = PublishTargetJob(self.store, self.factory, target_id, facts)
         self.submit(job, done, failed)
 
     def post_changed(self, post_id: int) -> None:

@@ -119,8 +119,8 @@ class MainWindow(QMainWindow):
         coordinator.engine.progress.connect(self.status.show_progress)
         coordinator.inbox_changed.connect(self._on_inbox_changed)
         coordinator.metrics_changed.connect(self._on_metrics_changed)
-        coordinator.accounts_changed.connect(self.refresh_clients)
-        coordinator.posts_changed.connect(self.calendar.reload)
+        coordinator.accounts_changed.connect(self._on_accounts_changed)
+        coordinator.posts_changed.connect(self.calendar.refresh_posts)
         for action in self._service_actions:
             action.setEnabled(True)
         self.calendar.attach(store)
@@ -134,6 +134,7 @@ class MainWindow(QMainWindow):
         self._lazy_tabs.append(self.ideas_tab)
         self.status.show_status(coordinator.status())
         self._attention = None
+        self._accounts_signature: tuple[object, ...] = self._account_states()
         from smmdesk.ui.notifier import Notifier
 
         self.notifier = Notifier(self)
@@ -284,6 +285,20 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentIndex(1 if clients or has_accounts else 0)
         if self.attached:
             self.calendar.reload()  # guard, themes, mix or accounts may have changed
+
+    def _account_states(self) -> tuple[object, ...]:
+        return tuple(
+            (a.id, a.status, a.status_message, a.archived)
+            for a in self.reader.list_accounts(include_archived=True)
+        )
+
+    def _on_accounts_changed(self) -> None:
+        """After syncs: rebuild only if an account's state really changed (a sync
+        that went fine changes nothing the sidebar or the calendar shows)."""
+        signature = self._account_states()
+        if signature != self._accounts_signature:
+            self._accounts_signature = signature
+            self.refresh_clients()
 
     def _on_client_selected(self, client_id: int | None) -> None:
         self.calendar.set_client(client_id)

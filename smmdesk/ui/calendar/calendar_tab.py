@@ -186,6 +186,16 @@ class CalendarTab(QWidget):
         """Re-read everything: settings, accounts, the shown range and the side panel."""
         self._load(complete=True)
 
+    def refresh_posts(self) -> None:
+        """Posts changed (published, failed, moved by the engine): re-read what shows
+        them, not the clients' settings and accounts, which did not change."""
+        if not self._complete:
+            self.reload()
+            return
+        self._gaps = self._find_gaps()
+        self._refresh_range()
+        self._refresh_side_panel()
+
     def _load(self, complete: bool) -> None:
         self._complete = complete
         self.plans = client_plans(self.reader)
