@@ -9,7 +9,11 @@ one QtCharts chart). Each run is timed from just before the process is spawned
 to the moment it prints ``painted maxrss_kb=N`` after its window's first
 paint (the app paints its real data, read with sqlite3), and for the app also
 to ``ready``: the ORM, vault and sync engine loaded behind the painted
-window. One unrecorded warm-up run of each comes first.
+window. One unrecorded warm-up run of each comes first: it fills the disk
+cache and, like any first start, writes the app's .pyc files, even where the
+environment says PYTHONDONTWRITEBYTECODE (an installed app has them: pip
+compiles at install, the PyInstaller bundle ships them); the timed runs get
+the environment as it is.
 
 The profile is generated in a child process on purpose: on Linux a child's
 ru_maxrss starts from the RSS of the process that spawned it (the peak is
@@ -49,14 +53,17 @@ class RunFailed(RuntimeError):
     pass
 
 
-def run_once(command: list[str]) -> tuple[float, float, int]:
+def run_once(command: list[str], warm_up: bool = False) -> tuple[float, float, int]:
     """Seconds to the "painted" line and to the "ready" line, and the peak RSS (kB).
 
     The app paints its window with real data first and prints ``painted``,
     then loads the ORM, the vault and the sync engine and prints ``ready``;
-    the baseline only paints, so its ready time is its paint time.
+    the baseline only paints, so its ready time is its paint time. A warm-up
+    run may write bytecode (see the module's docstring).
     """
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONUNBUFFERED="1")
+    if warm_up:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
     with tempfile.TemporaryFile() as errors:
         started = time.perf_counter()
         proc = subprocess.Popen(
@@ -96,7 +103,7 @@ def measure(profile: Path, runs: int) -> dict[str, list[tuple[float, float, int]
         "baseline": [sys.executable, str(BENCH / "baseline_window.py")],
     }
     for command in commands.values():  # warm-up: disk cache, .pyc files
-        run_once(command)
+        run_once(command, warm_up=True)
     results: dict[str, list[tuple[float, float, int]]] = {name: [] for name in commands}
     for n in range(runs):
         # Alternate the order as well, so neither side always runs second.
