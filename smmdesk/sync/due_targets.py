@@ -31,21 +31,30 @@ def _usable_account(now: datetime):  # type: ignore[no-untyped-def]
     )
 
 
+def _targets(now: datetime, *conditions):  # type: ignore[no-untyped-def]
+    """Target ids joined to their post and a usable account, with ``conditions``."""
+    return (
+        select(PostTarget.id)
+        .join(Post, Post.id == PostTarget.post_id)
+        .join(Account, Account.id == PostTarget.account_id)
+        .where(
+            or_(PostTarget.retry_at.is_(None), PostTarget.retry_at <= now),
+            _usable_account(now),
+            *conditions,
+        )
+    )
+
+
 def due_target_ids(session: Session, now: datetime) -> list[int]:
     """Targets the app should publish now, oldest first (so they go out in order)."""
     return list(
         session.scalars(
-            select(PostTarget.id)
-            .join(Post, Post.id == PostTarget.post_id)
-            .join(Account, Account.id == PostTarget.account_id)
-            .where(
+            _targets(
+                now,
                 Post.status.in_([PostStatus.SCHEDULED, PostStatus.FAILED]),
                 Post.scheduled_at <= now,
                 PostTarget.status.in_([TargetStatus.PENDING, TargetStatus.SENDING]),
-                or_(PostTarget.retry_at.is_(None), PostTarget.retry_at <= now),
-                _usable_account(now),
-            )
-            .order_by(Post.scheduled_at, PostTarget.id)
+            ).order_by(Post.scheduled_at, PostTarget.id)
         )
     )
 
@@ -54,17 +63,13 @@ def handoff_candidate_ids(session: Session, now: datetime) -> list[int]:
     """Targets to hand to the network's scheduler: asked for, not yet done, still time."""
     return list(
         session.scalars(
-            select(PostTarget.id)
-            .join(Post, Post.id == PostTarget.post_id)
-            .join(Account, Account.id == PostTarget.account_id)
-            .where(
+            _targets(
+                now,
                 PostTarget.handoff.is_(True),
                 PostTarget.status == TargetStatus.PENDING,
                 PostTarget.scheduled_remote_id == "",
-                or_(PostTarget.retry_at.is_(None), PostTarget.retry_at <= now),
                 Post.status == PostStatus.SCHEDULED,
                 Post.scheduled_at >= now + HANDOFF_MIN_LEAD,
-                _usable_account(now),
             )
         )
     )
@@ -74,14 +79,10 @@ def handed_off_to_check_ids(session: Session, now: datetime) -> list[int]:
     """Handed-off targets whose time has passed: did the network publish them?"""
     return list(
         session.scalars(
-            select(PostTarget.id)
-            .join(Post, Post.id == PostTarget.post_id)
-            .join(Account, Account.id == PostTarget.account_id)
-            .where(
+            _targets(
+                now,
                 PostTarget.status == TargetStatus.SCHEDULED_REMOTE,
                 Post.scheduled_at <= now - HANDOFF_CHECK_DELAY,
-                or_(PostTarget.retry_at.is_(None), PostTarget.retry_at <= now),
-                _usable_account(now),
             )
         )
     )
