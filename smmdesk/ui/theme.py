@@ -161,6 +161,7 @@ def colour_dot(colour: str, size: int = 12) -> QIcon:
     return QIcon(pixmap)
 
 
+@cache
 def app_icon() -> QIcon:
     icon = QIcon()
     for size in (16, 32, 64, 128, 256):

@@ -1,12 +1,15 @@
 """The first screen of an empty profile: try the demo, or start for real.
 
 It is an empty profile's first paint, which comes before the application
-style sheet (see ``theme``): it carries its own.
+style sheet (see ``theme``): it carries its own. A profile with clients
+never shows it, so the page is laid out (and styled) the first time it is
+shown, not when the main window is built.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -53,7 +56,25 @@ class WelcomePage(QWidget):
 
     def __init__(self, demo_available: bool = True) -> None:
         super().__init__()
+        self._demo_available = demo_available
+        self._built = False
+        self.demo_button = QPushButton("Explore the demo")
+        self.demo_button.clicked.connect(self.demo_requested)
+        self.add_button = QPushButton("Add your first client")
+        self.add_button.setProperty("primary", True)
+        self.add_button.clicked.connect(self.add_client_requested)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if not self._built:
+            self._built = True
+            self._build()
+        super().showEvent(event)
+
+    def _build(self) -> None:
         self.setStyleSheet(STYLE)
+        body = QWidget(self)
         logo = QLabel()
         logo.setPixmap(app_icon().pixmap(72, 72))
         title = QLabel("Welcome to SMM Desk")
@@ -65,15 +86,9 @@ class WelcomePage(QWidget):
         subtitle.setObjectName("WelcomeSubtitle")
         subtitle.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
-        self.demo_button = QPushButton("Explore the demo")
-        self.demo_button.clicked.connect(self.demo_requested)
-        self.add_button = QPushButton("Add your first client")
-        self.add_button.setProperty("primary", True)
-        self.add_button.clicked.connect(self.add_client_requested)
-
         cards = QHBoxLayout()
         cards.addStretch(1)
-        if demo_available:
+        if self._demo_available:
             cards.addWidget(
                 _card(
                     "Look around first",
@@ -95,7 +110,7 @@ class WelcomePage(QWidget):
         )
         cards.addStretch(1)
 
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(body)
         layout.addStretch(2)
         layout.addWidget(logo, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addSpacing(8)
@@ -104,3 +119,8 @@ class WelcomePage(QWidget):
         layout.addSpacing(28)
         layout.addLayout(cards)
         layout.addStretch(3)
+        self._layout.addWidget(body)
+        # Shown and laid out now, for this very paint: a widget added to a shown
+        # one would otherwise show, and get its size, an event loop turn later.
+        body.show()
+        self._layout.activate()
