@@ -95,6 +95,8 @@ def mark_missed(session: Session, now: datetime, since: datetime | None) -> list
             continue
         target.status = TargetStatus.MISSED
         target.error = f"Missed its time by {_describe(late)} while SMM Desk was not running."
+        # Shown like a failure (red in the calendar) until the user decides.
+        post.status = PostStatus.FAILED
         missed.setdefault(
             post.id, MissedPost(post.id, client.name, post.scheduled_at, late, post.body)
         )
