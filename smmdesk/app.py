@@ -89,13 +89,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.error("cannot open the store: %s", exc)
         problem = str(exc)
     else:
-        from datetime import UTC, datetime
-
+        import smmdesk.ui.calendar.shown_range  # noqa: F401  (the calendar's data side)
         from smmdesk.store.queries import StoreReader
-        from smmdesk.ui.calendar.shown_range import prefetch_opening_month
 
         reader = StoreReader(paths.database)
-        prefetch_opening_month(reader, datetime.now(UTC))  # on another thread, while Qt loads
 
     from PySide6.QtWidgets import QApplication
 
@@ -116,7 +113,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     services = None
     if options.demo and reader.count_accounts() == 0:
         services = _build_services(paths, options)  # the first demo start fills the profile
-        reader.prefetch = None  # read before the demo's posts were there
     apply_look(app)  # the style sheet comes after the first paint (ui/theme.py says why)
     app.setWindowIcon(app_icon())
     window = MainWindow(

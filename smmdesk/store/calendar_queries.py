@@ -15,9 +15,6 @@ over an index:
 - ``content_type_counts``: how many posts of each type in a range;
 - ``post_brief``: one post's status and targets, checked again at a drop.
 
-``PlanPrefetch`` runs ``plan_entries`` ahead on a thread of its own: start-up
-reads the month the calendar opens on while Qt loads.
-
 Times in and out are aware UTC datetimes; ``to_stored``/``from_stored``
 translate to the ORM's naive-UTC text. A range of days is the selective part
 of every query here: a unary ``+`` keeps SQLite from choosing the client or
@@ -27,18 +24,13 @@ all of a client's posts for one month.
 
 from __future__ import annotations
 
-import logging
 import sqlite3
-import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
-from pathlib import Path
 from typing import NamedTuple, Protocol
 
 from smmdesk.store.queries import from_stored, to_stored
-
-log = logging.getLogger(__name__)
 
 # Posts that will not go out at their time do not count towards the posting
 # guard, the gaps or the content mix: ideas are not planned yet, and a failed
@@ -105,49 +97,6 @@ class _TargetLists(dict[str | None, tuple[int, ...]]):
         return ids
 
 
-class PlanPrefetch:
-    """``plan_entries`` for one range, read ahead on a thread of its own.
-
-    SQLite lets go of Python's lock while it reads, so the thread's query runs
-    beside whatever the GUI thread does meanwhile (start-up: importing Qt).
-    The thread opens its own read-only connection: the GUI thread's stays its
-    own. ``take`` hands the rows over once, to the read with the same
-    arguments; a failed read here is read again there, where its error shows.
-    """
-
-    def __init__(
-        self, path: Path, start: datetime, end: datetime, client_id: int | None, with_text: bool
-    ) -> None:
-        self.key: tuple[object, ...] | None = (start, end, client_id, with_text)
-        self._rows: list[PlanEntry] | None = None
-        self._thread = threading.Thread(
-            target=self._read, args=(path, start, end, client_id, with_text), daemon=True
-        )
-        self._thread.start()
-
-    def _read(
-        self, path: Path, start: datetime, end: datetime, client_id: int | None, with_text: bool
-    ) -> None:
-        try:
-            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-            try:
-                db.execute("PRAGMA busy_timeout=2000")
-                self._rows = plan_entries(db, start, end, client_id, with_text)
-            finally:
-                db.close()
-        except Exception:  # the GUI thread reads the range itself and meets the error
-            log.debug("reading ahead failed", exc_info=True)
-
-    def take(self, key: tuple[object, ...]) -> list[PlanEntry] | None:
-        """The rows read ahead for ``key`` (waiting for them), or None."""
-        if key != self.key:
-            return None
-        self.key = None
-        self._thread.join()
-        rows, self._rows = self._rows, None
-        return rows
-
-
 def plan_entries(
     source: Source,
     start: datetime,
@@ -163,14 +112,8 @@ def plan_entries(
     cheaper than ``from_stored``), clients' colours and zones come from a
     small side table instead of a join, the few distinct target lists are
     parsed once each, and rows are converted as they are read (no list of
-    raw rows kept alive beside the result). A range read ahead for ``source``
-    (a ``StoreReader``'s ``prefetch``) is taken from there.
+    raw rows kept alive beside the result).
     """
-    prefetch: PlanPrefetch | None = getattr(source, "prefetch", None)
-    if prefetch is not None:
-        ahead = prefetch.take((start, end, client_id, with_text))
-        if ahead is not None:
-            return ahead
     db = _db(source)
     params: list[object] = [to_stored(start), to_stored(end)]
     client_filter = ""

@@ -86,8 +86,6 @@ class StoreReader:
         self.path = path
         self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         self.db.execute("PRAGMA busy_timeout=2000")
-        # A range of the calendar read ahead (calendar_queries.PlanPrefetch).
-        self.prefetch: object | None = None
 
     def close(self) -> None:
         self.db.close()

@@ -14,8 +14,7 @@ from datetime import date, datetime, time, timedelta
 
 from smmdesk.core.clock import local_to_utc, month_grid, month_name, shift_month
 from smmdesk.core.vocabulary import PostStatus
-from smmdesk.store.calendar_queries import ClientPlan, PlanPrefetch, client_plans
-from smmdesk.store.queries import StoreReader
+from smmdesk.store.calendar_queries import ClientPlan
 from smmdesk.ui.calendar.calendar_data import DayNote, DayPosts, week_of
 
 MONTH, WEEK, LIST = "month", "week", "list"
@@ -55,15 +54,6 @@ def utc_bounds(first: date, last: date, zone_names: set[str]) -> tuple[datetime,
     start = min(local_to_utc(first, time(), name) for name in zone_names)
     end = max(local_to_utc(following, time(), name) for name in zone_names)
     return start, end
-
-
-def prefetch_opening_month(reader: StoreReader, now: datetime) -> None:
-    """Start reading, on another thread, the range the calendar opens on: this
-    month of "All clients" (``now`` is aware; today is the laptop's today, as
-    ``CalendarTab.today`` has it). The tab's first read takes the rows."""
-    days = visible_days(MONTH, now.astimezone().date())
-    start, end = utc_bounds(days[0], days[-1], shown_zones(client_plans(reader), None))
-    reader.prefetch = PlanPrefetch(reader.path, start, end, None, with_text=False)
 
 
 def range_title(mode: str, days: list[date], anchor: date) -> str:
