@@ -388,8 +388,9 @@ def run(args: argparse.Namespace, folder: Path) -> int:
                 loop.quit()
 
         def kick() -> None:
+            # Two events, as the coordinator's own timers would deliver them.
             coordinator.publish_due()
-            coordinator.sync_all()
+            QTimer.singleShot(0, coordinator.sync_all)
             kicked[0] = True
             idle()
 

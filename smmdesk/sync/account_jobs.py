@@ -162,15 +162,24 @@ class SyncResult:
 class SyncAccountJob(Job[SyncResult]):
     """Fetch new inbox items and fresh metrics for one account."""
 
-    def __init__(self, store: Store, factory: ConnectorFactory, account_id: int) -> None:
+    def __init__(
+        self,
+        store: Store,
+        factory: ConnectorFactory,
+        account_id: int,
+        handle_and_platform: tuple[str, str] | None = None,
+    ) -> None:
         self.store, self.factory, self.account_id = store, factory, account_id
         self.serial_key = ("account", account_id)
-        with store.session() as session:
-            account = session.get(Account, account_id)
-            if account is None:
-                raise ValueError(f"no account {account_id}")
-            self.title = f"Syncing {account.handle}"
-            self.needs_network = not factory.is_local(account.platform)
+        if handle_and_platform is None:
+            with store.session() as session:
+                account = session.get(Account, account_id)
+                if account is None:
+                    raise ValueError(f"no account {account_id}")
+                handle_and_platform = (account.handle, account.platform)
+        handle, platform = handle_and_platform
+        self.title = f"Syncing {handle}"
+        self.needs_network = not factory.is_local(platform)
 
     def run(self, ctx: JobContext) -> SyncResult:
         with self.store.session() as session:

@@ -167,22 +167,22 @@ class SyncCoordinator(QObject):
     def sync_all(self) -> None:
         now = datetime.now(UTC)
         with self.store.session() as session:
-            ids = list(
-                session.scalars(
-                    select(Account.id).where(
-                        Account.archived_at.is_(None),
-                        Account.status != AccountStatus.NEEDS_REAUTH,
-                        or_(Account.paused_until.is_(None), Account.paused_until <= now),
-                    )
+            rows = session.execute(
+                select(Account.id, Account.handle, Account.platform).where(
+                    Account.archived_at.is_(None),
+                    Account.status != AccountStatus.NEEDS_REAUTH,
+                    or_(Account.paused_until.is_(None), Account.paused_until <= now),
                 )
-            )
-        for account_id in ids:
-            self.sync_account(account_id)
+            ).all()
+        for account_id, handle, platform in rows:
+            self.sync_account(account_id, (handle, platform))
 
-    def sync_account(self, account_id: int) -> None:
+    def sync_account(
+        self, account_id: int, handle_and_platform: tuple[str, str] | None = None
+    ) -> None:
         if account_id in self._syncing_accounts:
             return
-        job = SyncAccountJob(self.store, self.factory, account_id)
+        job = SyncAccountJob(self.store, self.factory, account_id, handle_and_platform)
         self._syncing_accounts.add(account_id)
 
         def done(result: SyncResult) -> None:
