@@ -255,6 +255,18 @@ def content_type_counts(
     return {ctype: count for ctype, count in rows}
 
 
+def post_statuses(source: Source, post_ids: Iterable[int]) -> dict[int, str]:
+    """The current status of some posts (those that still exist), in chunks of 500."""
+    db = _db(source)
+    ids = list(post_ids)
+    found: dict[int, str] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        found.update(db.execute(f"SELECT id, status FROM posts WHERE id IN ({marks})", chunk))
+    return found
+
+
 def post_brief(source: Source, post_id: int) -> PostBrief | None:
     """One post as the database has it now: checked again before a move."""
     db = _db(source)

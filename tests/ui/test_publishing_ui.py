@@ -114,3 +114,21 @@ def test_hand_off_is_offered_only_where_the_network_schedules(
     with store.session() as session:
         targets = {t.account_id: t.handoff for t in session.get(Post, composer.post_id).targets}
     assert targets == {sandbox: False, scripted_id: True}
+
+
+def test_the_calendar_follows_the_engine_by_statuses_alone(qtbot, window, store, client_id):
+    account_id = add_account(store, client_id)
+    post_id, _target = add_post(store, client_id, account_id, datetime.now(UTC))
+    calendar = window.calendar
+    calendar.reload()
+    assert calendar.shown.entry(post_id).status == PostStatus.SCHEDULED
+    with store.transaction() as session:
+        session.get(Post, post_id).status = PostStatus.PUBLISHED
+    assert calendar.shown.update_statuses() is True
+    assert calendar.shown.entry(post_id).status == PostStatus.PUBLISHED
+    assert calendar.shown.update_statuses() is False  # nothing new
+    with store.transaction() as session:  # a post gone: the range is read again
+        session.delete(session.get(Post, post_id))
+    assert calendar.shown.update_statuses() is None
+    calendar.refresh_posts()
+    assert calendar.shown.entry(post_id) is None

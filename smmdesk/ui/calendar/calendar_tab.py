@@ -188,14 +188,18 @@ class CalendarTab(QWidget):
 
     def refresh_posts(self) -> None:
         """The engine changed posts' states (published, failed, handed off): re-read
-        the shown range only. Their times did not change, so the gaps and the
-        content mix did not either, and the clients' settings and accounts are
-        as they were; skipping those keeps the window smooth while 200 posts go
-        out (bench/publish.py)."""
+        only the shown posts' statuses. Their times, texts and targets did not
+        change, so neither did the gaps, the mix or the posting guard's warnings;
+        skipping those keeps the window smooth while 200 posts go out
+        (bench/publish.py)."""
         if not self._complete:
             self.reload()
             return
-        self._refresh_range()
+        changed = self.shown.update_statuses()
+        if changed is None:
+            self._refresh_range()
+        elif changed:
+            self._push_to_view()
 
     def _load(self, complete: bool) -> None:
         self._complete = complete

@@ -20,7 +20,7 @@ from datetime import date, datetime
 
 from PySide6.QtCore import QTimer
 
-from smmdesk.store.calendar_queries import ClientPlan, PlanEntry, plan_entries
+from smmdesk.store.calendar_queries import ClientPlan, PlanEntry, plan_entries, post_statuses
 from smmdesk.store.queries import StoreReader
 from smmdesk.ui.calendar.calendar_data import (
     CalendarFilter,
@@ -48,6 +48,7 @@ class RangePosts:
         self._gc = GcPause()
         self._leftovers: object = None
         self._settle_pending = False
+        self._status_filtered = False
 
     @contextmanager
     def replacing(self) -> Iterator[None]:
@@ -74,6 +75,7 @@ class RangePosts:
         """The posts between the UTC ``bounds`` (of ``client_id``, or everyone's),
         judged by the posting guard of ``plans`` (none: no warnings)."""
         self.days = days
+        self._status_filtered = flt.status is not None
         start, end = bounds
         entries = plan_entries(self.reader, start, end, client_id, with_text=with_text)
         self.entries = entries
@@ -85,6 +87,36 @@ class RangePosts:
             account_label,
             mixed_zones=client_id is None,
         )
+
+    def update_statuses(self) -> bool | None:
+        """Re-read only the statuses of the range's posts: what the engine changes.
+
+        True if some changed (the views must be told), False if none did, None
+        if that is not enough (a post is gone, or the filter is on statuses,
+        so which posts show may change): then the range is read again.
+        """
+        if not self.entries:
+            return False
+        statuses = post_statuses(self.reader, (e.id for e in self.entries))
+        if len(statuses) != len(self.entries):
+            return None
+        changed = {e.id for e in self.entries if statuses[e.id] != e.status}
+        if not changed:
+            return False
+        if self._status_filtered:
+            return None
+        self.entries = [
+            e._replace(status=statuses[e.id]) if e.id in changed else e for e in self.entries
+        ]
+        for day, pairs in self.posts.items():
+            if any(entry.id in changed for _when, entry in pairs):
+                self.posts[day] = [
+                    (when, entry._replace(status=statuses[entry.id]))
+                    if entry.id in changed
+                    else (when, entry)
+                    for when, entry in pairs
+                ]
+        return True
 
     def _settle_later(self) -> None:
         if self._settle_pending:
