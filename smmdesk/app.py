@@ -8,6 +8,7 @@ only then the QApplication and the window. Nothing else builds services.
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import resource
@@ -134,6 +135,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         coordinator.network.watch_system()
         coordinator.start()
         window.feed_poller.start()
+        # What exists now (Qt wrappers, modules, the ORM's registry) lives as
+        # long as the app: keep it out of the collector's full passes, which
+        # otherwise hold Python's lock for ~100 ms in the middle of a publishing
+        # burst (bench/publish.py) and freeze the window.
+        gc.freeze()
 
     # Paint real data first (read with plain sqlite3), then load the ORM, the
     # vault and the sync engine: the window is on screen while they load.

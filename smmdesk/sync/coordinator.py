@@ -20,12 +20,7 @@ from smmdesk.store.database import Store
 from smmdesk.store.models import Account, PostTarget
 from smmdesk.sync.account_jobs import SyncAccountJob, SyncResult
 from smmdesk.sync.connectors import ConnectorFactory
-from smmdesk.sync.due_targets import (
-    due_target_ids,
-    failed_target_count,
-    handed_off_to_check_ids,
-    handoff_candidate_ids,
-)
+from smmdesk.sync.due_targets import DueWork, FindDueWorkJob, failed_target_count
 from smmdesk.sync.handoff_jobs import (
     CheckHandOffJob,
     HandOffJob,
@@ -35,7 +30,7 @@ from smmdesk.sync.handoff_jobs import (
 from smmdesk.sync.jobs import Job, JobEngine, JobFailure
 from smmdesk.sync.missed_posts import mark_missed, read_heartbeat, write_heartbeat
 from smmdesk.sync.network_state import NetworkState
-from smmdesk.sync.publish_job import AccountFacts, PublishResult, PublishTargetJob, account_facts
+from smmdesk.sync.publish_job import AccountFacts, PublishResult, PublishTargetJob
 from smmdesk.sync.published_post_jobs import (
     DeletePublishedJob,
     EditPublishedJob,
@@ -86,6 +81,7 @@ class SyncCoordinator(QObject):
         self._queued: dict[int, deque[tuple[int, AccountFacts]]] = {}
         self._queued_ids: set[int] = set()
         self._publishing_accounts: set[int] = set()
+        self._finding_due = False
         self._notified: set[tuple[str, object]] = set()
 
         self.network.online_changed.connect(self.engine.set_online)
@@ -226,33 +222,41 @@ class SyncCoordinator(QObject):
             self._refresh_error_count()
 
     def publish_due(self) -> None:
-        """Start a job for every target that needs one now, in time order."""
-        now = datetime.now(UTC)
-        with self.store.session() as session:
-            due = due_target_ids(session, now)
-            handoffs = handoff_candidate_ids(session, now)
-            checks = handed_off_to_check_ids(session, now)
-            new = [t for t in due if t not in self._publishing_targets | self._queued_ids]
-            facts = account_facts(session, new)
+        """Find, off the GUI thread, what needs a job now; then start those jobs."""
+        if self._finding_due:
+            return
+        self._finding_due = True
+
+        def found(work: DueWork) -> None:
+            self._finding_due = False
+            self._start_due_work(work)
+
+        def failed(_failure: JobFailure) -> None:
+            self._finding_due = False
+
+        self.engine.submit(FindDueWorkJob(self.store, self.factory), found, failed)
+
+    def _start_due_work(self, work: DueWork) -> None:
         # One job per account at a time, the next queued when it ends: 200 due
         # posts do not become 200 jobs built on the GUI thread at once.
-        for target_id in new:
-            if target_id in facts:
-                account_id = facts[target_id].account_id
-                self._queued.setdefault(account_id, deque()).append((target_id, facts[target_id]))
-                self._queued_ids.add(target_id)
+        for target_id, facts in work.publish:
+            if target_id in self._publishing_targets or target_id in self._queued_ids:
+                continue
+            self._queued.setdefault(facts.account_id, deque()).append((target_id, facts))
+            self._queued_ids.add(target_id)
         for account_id in list(self._queued):
             self._start_next(account_id)
-        for target_id in handoffs:
-            if self.factory.supports_handoff(self._platform_of_target(target_id)):
-                self._run_target_job(HandOffJob, target_id)
-        for target_id in checks:
+        for target_id in work.handoffs:
+            self._run_target_job(HandOffJob, target_id)
+        for target_id in work.checks:
             self._run_target_job(CheckHandOffJob, target_id)
-        self.send_replies()
+        self.send_replies(work.replies)
 
-    def send_replies(self) -> None:
+    def send_replies(self, reply_ids: list[int] | None = None) -> None:
         """Send the answers written while offline (or just now), oldest first."""
-        for reply_id in queued_reply_ids(self.store):
+        if reply_ids is None:
+            reply_ids = queued_reply_ids(self.store)
+        for reply_id in reply_ids:
             if reply_id in self._sending_replies:
                 continue
             try:
@@ -417,17 +421,6 @@ class SyncCoordinator(QObject):
             self._notified.add(key)
             self.job_failed.emit(message)
 
-    def _platform_of_target(self, target_id: int) -> str:
-        with self.store.session() as session:
-            platform = session.scalar(
-                select(Account.platform)
-                .join(PostTarget, PostTarget.account_id == Account.id)
-                .where(PostTarget.id == target_id)
-            )
-        return platform or ""
-
-    # --- telling the views, in batches ----------------------------------------------
-
     def _later(
         self,
         posts: bool = False,
@@ -470,12 +463,12 @@ class SyncCoordinator(QObject):
     def status(self) -> SyncStatus:
         return SyncStatus(
             online=self.network.online,
-            running=len(self.engine.active_titles()),
+            running=len(self.engine.visible_titles()),
             waiting=self.engine.waiting_for_network(),
             accounts_with_errors=self._error_accounts,
             failed_posts=self._failed_posts,
             last_sync=self._last_sync,
-            current_titles=tuple(self.engine.active_titles()),
+            current_titles=tuple(self.engine.visible_titles()),
         )
 
     def _refresh_error_count(self) -> None:

@@ -9,13 +9,18 @@ handed-off target is checked once its time has passed.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from smmdesk.core.vocabulary import AccountStatus, PostStatus, TargetStatus
+from smmdesk.store.database import Store
 from smmdesk.store.models import Account, Post, PostTarget
+from smmdesk.sync.connectors import ConnectorFactory
+from smmdesk.sync.jobs import Job, JobContext
+from smmdesk.sync.publish_job import AccountFacts, account_facts
 
 #: Mastodon refuses a scheduled time less than 5 minutes ahead; keep a margin.
 HANDOFF_MIN_LEAD = timedelta(minutes=6)
@@ -97,3 +102,44 @@ def failed_target_count(session: Session) -> int:
             )
         ).all()
     )
+
+
+@dataclass(frozen=True)
+class DueWork:
+    """What the publisher tick found to do; read off the GUI thread."""
+
+    publish: list[tuple[int, AccountFacts]]  # in time order
+    handoffs: list[int]
+    checks: list[int]
+    replies: list[int]
+
+
+class FindDueWorkJob(Job[DueWork]):
+    """The publisher tick's queries, on a worker: the GUI thread only starts jobs."""
+
+    title = "Looking for due posts"
+    quiet = True
+
+    def __init__(self, store: Store, factory: ConnectorFactory) -> None:
+        self.store, self.factory = store, factory
+
+    def run(self, ctx: JobContext) -> DueWork:
+        from smmdesk.sync.reply_job import queued_reply_ids
+
+        now = datetime.now(UTC)
+        with self.store.session() as session:
+            due = due_target_ids(session, now)
+            facts = account_facts(session, due)
+            handoffs = handoff_candidate_ids(session, now)
+            platforms = account_facts(session, handoffs)
+            checks = handed_off_to_check_ids(session, now)
+        return DueWork(
+            publish=[(t, facts[t]) for t in due if t in facts],
+            handoffs=[
+                t
+                for t in handoffs
+                if t in platforms and self.factory.supports_handoff(platforms[t].platform)
+            ],
+            checks=checks,
+            replies=queued_reply_ids(self.store),
+        )

@@ -109,6 +109,8 @@ class Job(ABC, Generic[T]):
     serial_key: Hashable | None = None
     #: Held back while offline.
     needs_network: bool = False
+    #: Bookkeeping the user need not see (not named in the status bar).
+    quiet: bool = False
 
     @abstractmethod
     def run(self, ctx: JobContext) -> T:
@@ -224,8 +226,16 @@ class JobEngine(QObject):
         return self._online
 
     def active_titles(self) -> list[str]:
-        """Titles of the jobs running now, for the status bar."""
+        """Titles of the jobs running now."""
         return [self._entries[i].job.title for i in sorted(self._running)]
+
+    def visible_titles(self) -> list[str]:
+        """Titles of the running jobs worth naming in the status bar."""
+        return [
+            self._entries[i].job.title
+            for i in sorted(self._running)
+            if not self._entries[i].job.quiet
+        ]
 
     def pending_count(self) -> int:
         return len(self._entries) - len(self._running)
