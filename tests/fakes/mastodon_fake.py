@@ -993,8 +993,12 @@ def main(argv: list[str] | None = None) -> int:
         "--token", action="append", default=[], help="username:token to add (local account)"
     )
     args = parser.parse_args(argv)
-    fake = MastodonFake(args.port, args.state or None)
-    for spec in args.token:
+    return serve_until_signalled(MastodonFake(args.port, args.state or None), args.token)
+
+
+def serve_until_signalled(fake: MastodonFake, tokens: list[str]) -> int:
+    """Add the ``username:token`` pairs, print the URL, serve until SIGTERM/SIGINT."""
+    for spec in tokens:
         username, _, token = spec.partition(":")
         with fake.lock:
             try:

@@ -22,14 +22,13 @@ from __future__ import annotations
 
 import argparse
 import random
-import signal
 import sys
 import threading
 import time
 from pathlib import Path
 
 from tests.fakes.http_fake import Reply, Request
-from tests.fakes.mastodon_fake import MastodonFake
+from tests.fakes.mastodon_fake import MastodonFake, serve_until_signalled
 
 
 class CrashTestMastodon(MastodonFake):
@@ -77,23 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     low, high = (float(x) for x in args.post_delay.split(","))
     fake = CrashTestMastodon(args.state, (low, high), args.ignore_idempotency, args.seed)
-    for spec in args.token:
-        username, _, token = spec.partition(":")
-        with fake.lock:
-            try:
-                account = fake.account_id(username)
-            except KeyError:
-                account = fake.add_account(username)
-            if token not in fake.s["tokens"]:
-                fake.add_token(account, token)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    fake.start()
-    print(fake.base_url, flush=True)
-    stop.wait()
-    fake.stop()
-    return 0
+    return serve_until_signalled(fake, args.token)
 
 
 if __name__ == "__main__":
