@@ -25,7 +25,6 @@ from smmdesk.sync.handoff_jobs import (
     CheckHandOffJob,
     HandOffJob,
     HandOffResult,
-    WithdrawRemoteScheduleJob,
 )
 from smmdesk.sync.jobs import Job, JobEngine, JobFailure
 from smmdesk.sync.missed_posts import mark_missed, read_heartbeat, write_heartbeat
@@ -35,7 +34,6 @@ from smmdesk.sync.published_post_jobs import (
     DeletePublishedJob,
     EditPublishedJob,
     RemoteChangeResult,
-    handed_off_targets,
 )
 from smmdesk.sync.reply_job import SendReplyJob, queued_reply_ids
 from smmdesk.sync.status import SyncStatus
@@ -346,12 +344,6 @@ class SyncCoordinator(QObject):
             )
         for target_id in targets:
             self._run_target_job(HandOffJob, target_id)
-
-    def withdraw_handoffs(self, post_id: int) -> None:
-        """Before a post is deleted: take its copies off the networks' schedulers."""
-        for account_id, remote_id in handed_off_targets(self.store, post_id):
-            job = WithdrawRemoteScheduleJob(self.store, self.factory, account_id, remote_id)
-            self.submit(job, None, lambda failure: self.job_failed.emit(failure.message))
 
     def edit_published(self, post_id: int, on_done=None) -> int:  # type: ignore[no-untyped-def]
         """Send a published post's new text to the networks that allow edits."""

@@ -177,31 +177,3 @@ class CheckHandOffJob(_TargetJob):
             target.scheduled_remote_id = ""
             outcomes.refresh_post_status(target.post)
             return HandOffResult(self.target_id, "gone")
-
-
-class WithdrawRemoteScheduleJob(Job[None]):
-    """Withdraw a handed-off post whose target is about to disappear (post deleted)."""
-
-    def __init__(
-        self, store: Store, factory: ConnectorFactory, account_id: int, remote_id: str
-    ) -> None:
-        self.store, self.factory = store, factory
-        self.account_id, self.remote_id = account_id, remote_id
-        with store.session() as session:
-            account = session.get(Account, account_id)
-            if account is None:
-                raise ValueError(f"no account {account_id}")
-            self.needs_network = not factory.is_local(account.platform)
-            self.title = f"Withdrawing a scheduled post from {account.handle}"
-        self.serial_key = ("account", account_id)
-
-    def run(self, ctx: JobContext) -> None:
-        with self.store.session() as session:
-            account = session.get(Account, self.account_id)
-            assert account is not None
-            session.expunge(account)
-        connector = self.factory.for_account(account)
-        try:
-            connector.cancel_scheduled(self.remote_id)
-        finally:
-            connector.close()

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-
 from smmdesk.core.vocabulary import TargetStatus
 from smmdesk.logs import redact
 from smmdesk.platforms.base import ConnectorError, PublishRequest
@@ -108,18 +106,3 @@ class DeletePublishedJob(_PublishedPostJob):
                     session.delete(post)
             return RemoteChangeResult(self.post_id, result.done, [], post_deleted=True)
         return result
-
-
-def handed_off_targets(store: Store, post_id: int) -> list[tuple[int, str]]:
-    """(account id, remote scheduled id) of a post's handed-off targets."""
-    with store.session() as session:
-        return [
-            (account_id, remote_id)
-            for account_id, remote_id in session.execute(
-                select(PostTarget.account_id, PostTarget.scheduled_remote_id).where(
-                    PostTarget.post_id == post_id,
-                    PostTarget.status == TargetStatus.SCHEDULED_REMOTE,
-                    PostTarget.scheduled_remote_id != "",
-                )
-            )
-        ]
