@@ -90,7 +90,7 @@ class SyncStatusBar(QStatusBar):
             self.error_label.hide()
         if status.failed_posts:
             n = status.failed_posts
-            self.attention.setText(f"⚠ {n} post{'s' if n > 1 else ''} need you")
+            self.attention.setText(f"⚠ {n} post{'s need' if n > 1 else ' needs'} you")
             self.attention.show()
         else:
             self.attention.hide()
