@@ -132,3 +132,19 @@ def test_the_calendar_follows_the_engine_by_statuses_alone(qtbot, window, store,
     assert calendar.shown.update_statuses() is None
     calendar.refresh_posts()
     assert calendar.shown.entry(post_id) is None
+
+
+def test_the_status_bar_counts_posts_that_need_the_user(qtbot):
+    from smmdesk.sync.status import SyncStatus
+    from smmdesk.ui.status_bar import SyncStatusBar
+
+    bar = SyncStatusBar()
+    qtbot.addWidget(bar)
+    bar.show()
+    base = {"online": True, "running": 0, "waiting": 0, "accounts_with_errors": 0}
+    bar.show_status(SyncStatus(**base, last_sync=None, failed_posts=1))
+    assert bar.attention.isVisible() and bar.attention.text() == "⚠ 1 post needs you"
+    with qtbot.waitSignal(bar.attention_clicked):
+        bar.attention.click()
+    bar.show_status(SyncStatus(**base, last_sync=None, failed_posts=0))
+    assert not bar.attention.isVisible()
