@@ -103,53 +103,31 @@ def mark_missed(session: Session, now: datetime, since: datetime | None) -> list
     return sorted(missed.values(), key=lambda m: m.scheduled_at)
 
 
-def missed_posts(session: Session) -> list[MissedPost]:
-    """Every post with a missed target, for the list the user decides from."""
-    now = datetime.now(UTC)
-    rows = session.execute(
-        select(Post, Client)
-        .join(Client, Client.id == Post.client_id)
-        .where(
-            Post.id.in_(select(PostTarget.post_id).where(PostTarget.status == TargetStatus.MISSED))
-        )
-        .order_by(Post.scheduled_at)
-    ).all()
-    return [
-        MissedPost(post.id, client.name, post.scheduled_at, now - post.scheduled_at, post.body)
-        for post, client in rows
-        if post.scheduled_at is not None
-    ]
-
-
 def publish_missed_now(session: Session, post_id: int, now: datetime) -> None:
     """The user's "Publish now": the post's time becomes now and it goes out."""
     post = session.get(Post, post_id)
     if post is None:
         return
+    _back_in_line(session, post)
     post.scheduled_at = now
     post.status = PostStatus.SCHEDULED
-    for target in post.targets:
-        if target.status == TargetStatus.MISSED:
-            target.status = TargetStatus.PENDING
-            target.error = ""
-
-
-def reschedule_missed(session: Session, post_id: int, when: datetime) -> None:
-    """The user's "Move": a new time, back in the queue."""
-    publish_missed_now(session, post_id, when)
 
 
 def unschedule_missed(session: Session, post_id: int) -> None:
     """The user's "Keep as draft": nothing goes out, nothing is lost."""
-    from smmdesk.sync.publish_outcomes import retry_target
-
     post = session.get(Post, post_id)
     if post is None:
         return
+    _back_in_line(session, post)
+    post.status = PostStatus.DRAFT
+
+
+def _back_in_line(session: Session, post: Post) -> None:
+    from smmdesk.sync.publish_outcomes import retry_target
+
     for target in post.targets:
         if target.status in (TargetStatus.MISSED, TargetStatus.FAILED):
             retry_target(session, target.id)
-    post.status = PostStatus.DRAFT
 
 
 def _describe(late: timedelta) -> str:

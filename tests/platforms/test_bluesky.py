@@ -33,13 +33,6 @@ REFRESH = "/xrpc/com.atproto.server.refreshSession"
 CREATE_RECORD = "/xrpc/com.atproto.repo.createRecord"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_sessions() -> Iterator[None]:
-    forget_sessions()
-    yield
-    forget_sessions()
-
-
 @pytest.fixture
 def fake() -> Iterator[BlueskyFake]:
     with BlueskyFake() as server:

@@ -20,20 +20,13 @@ from smmdesk.platforms.base import (
     TransientError,
 )
 from smmdesk.platforms.bluesky import BlueskyConnector
-from smmdesk.platforms.bluesky_session import DEFAULT_PDS, forget_sessions, normalise_pds_url
+from smmdesk.platforms.bluesky_session import DEFAULT_PDS, normalise_pds_url
 from tests.fakes.bluesky_fake import BlueskyFake
 from tests.fakes.http_fake import Failure, FakeServer
 from tests.platforms.test_bluesky import png
 
 PASSWORD = "secret-app-pass-9876"
 PROFILE = "/xrpc/app.bsky.actor.getProfile"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_sessions() -> Iterator[None]:
-    forget_sessions()
-    yield
-    forget_sessions()
 
 
 @pytest.fixture

@@ -17,19 +17,11 @@ from smmdesk.platforms.base import (
 )
 from smmdesk.platforms.bluesky import BlueskyConnector
 from smmdesk.platforms.bluesky_inbox import MAX_PAGES
-from smmdesk.platforms.bluesky_session import forget_sessions
 from tests.fakes.bluesky_fake import BlueskyFake
 
 PASSWORD = "abcd-efgh-ijkl-mnop"
 LIST = "/xrpc/app.bsky.notification.listNotifications"
 GET_POSTS = "/xrpc/app.bsky.feed.getPosts"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_sessions() -> Iterator[None]:
-    forget_sessions()
-    yield
-    forget_sessions()
 
 
 @pytest.fixture
