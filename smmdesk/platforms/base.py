@@ -125,6 +125,21 @@ class RemoteInboxItem:
     parent_remote_id: str = ""  # the item it answers, if any
     url: str = ""
     author_handle: str = ""  # @name where the network has one (for mentions in replies)
+    # The item was removed on the network (by its author or a moderator). The
+    # app keeps its copy and marks it; it never deletes it (invariant 4).
+    removed: bool = False
+    # The item was edited on the network; ``text`` is the new text. An item
+    # fetched again with another text is also taken as edited.
+    edited: bool = False
+
+
+@dataclass(frozen=True)
+class RemoteThread:
+    """The conversation around an inbox item, as the network tells it."""
+
+    post_text: str  # the post the item belongs to ("" when there is none)
+    post_url: str
+    items: Sequence[RemoteInboxItem]  # the thread around the item, oldest first
 
 
 @dataclass(frozen=True)
@@ -302,6 +317,18 @@ class Connector(ABC):
     def check_scheduled(self, remote_id: str, text: str) -> ScheduledState:
         """Whether a handed-off post is still waiting or has been published."""
         raise Unsupported(f"{self.display_name} has no scheduler of its own.")
+
+    def hide_item(self, item: RemoteInboxItem) -> None:
+        """Hide an audience comment from others (``can_hide_comments``); never delete it."""
+        raise Unsupported(f"{self.display_name} cannot hide comments.")
+
+    def unhide_item(self, item: RemoteInboxItem) -> None:
+        """Show a hidden comment again."""
+        raise Unsupported(f"{self.display_name} cannot hide comments.")
+
+    def fetch_thread(self, item: RemoteInboxItem) -> RemoteThread:
+        """The post and the replies around ``item``, for the reading pane."""
+        raise Unsupported(f"{self.display_name} cannot fetch a conversation.")
 
     def close(self) -> None:  # noqa: B027 - optional hook, nothing to release by default
         """Release sockets; the engine calls it when a job is done with the connector."""

@@ -86,6 +86,10 @@ class Client(Base):
     # A post that fell due while the app was closed goes out at start only if
     # it is less late than this; otherwise the user decides.
     grace_minutes: Mapped[int] = mapped_column(Integer, default=120)
+    # The client's own classification rules (JSON, see core.triage); "" = defaults.
+    triage_rules: Mapped[str] = mapped_column(Text, default="")
+    # Words a reply to a complaint should not use, one per line (tone check).
+    flagged_words: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
@@ -133,6 +137,8 @@ class Post(Base):
     testimonial_permission_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # Why an external link is in the post, where the client's policy asks.
     link_justification: Mapped[str] = mapped_column(Text, default="")
+    # A contest's rules, kept with the post that runs it (SMM-PRACTICE rule 5).
+    contest_rules: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -265,6 +271,11 @@ class InboxItem(Base):
         UniqueConstraint("account_id", "remote_id"),
         Index("ix_inbox_items_created_at", "created_at"),
         Index("ix_inbox_items_status", "status"),
+        Index("ix_inbox_items_account_created", "account_id", "created_at"),
+        Index("ix_inbox_items_status_due", "status", "due_at"),
+        Index("ix_inbox_items_category_created", "category", "created_at"),
+        Index("ix_inbox_items_author", "account_id", "author_id"),
+        Index("ix_inbox_items_post", "account_id", "post_remote_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -283,8 +294,50 @@ class InboxItem(Base):
     category: Mapped[str] = mapped_column(String(20), default="unsorted")
     status: Mapped[str] = mapped_column(String(20), default="new")
     first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The response clock's deadline (client's working hours); None = no answer due.
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # "manual" once the manager corrected the category: never re-classified.
+    category_source: Mapped[str] = mapped_column(String(10), default="auto")
+    language: Mapped[str] = mapped_column(String(8), default="")
+    escalation_note: Mapped[str] = mapped_column(Text, default="")
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Removed on the network: the local copy stays (invariant 4), marked.
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    overdue_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     account: Mapped[Account] = relationship()
+
+
+class InboxEvent(Base):
+    """One line of an inbox item's history in the app (received, replied, ...)."""
+
+    __tablename__ = "inbox_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("inbox_items.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    kind: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class ContestDraw(Base):
+    """A winner draw, stored with its seed and entrants so it can be repeated."""
+
+    __tablename__ = "contest_draws"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), index=True)
+    drawn_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    keyword: Mapped[str] = mapped_column(String(200), default="")
+    winners_count: Mapped[int] = mapped_column(Integer)
+    one_per_person: Mapped[bool] = mapped_column(Boolean, default=True)
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    seed: Mapped[str] = mapped_column(String(40))
+    entrants_json: Mapped[str] = mapped_column(Text)
+    winners_json: Mapped[str] = mapped_column(Text)
+    rules: Mapped[str] = mapped_column(Text, default="")
 
 
 class Reply(Base):
