@@ -53,6 +53,7 @@ def save_client(session: Session, settings: ClientSettings, client_id: int | Non
     client = Client() if client_id is None else session.get(Client, client_id)
     if client is None:
         raise KeyError(client_id)
+    clock_before = _clock_fields(client)
     client.name = settings.name.strip()
     client.colour = settings.colour
     client.timezone = settings.timezone
@@ -70,7 +71,23 @@ def save_client(session: Session, settings: ClientSettings, client_id: int | Non
     client.content_types = json.dumps(list(settings.content_types))
     session.add(client)
     session.flush()
+    if client_id is not None and _clock_fields(client) != clock_before:
+        from smmdesk.store.inbox import recompute_deadlines
+
+        recompute_deadlines(session, client.id)
     return client.id
+
+
+def _clock_fields(client: Client) -> tuple[object, ...]:
+    """What the response clock depends on: a change re-times every open item."""
+    return (
+        client.timezone,
+        client.country,
+        client.work_start_minute,
+        client.work_end_minute,
+        client.work_days,
+        client.reply_target_hours,
+    )
 
 
 def set_client_archived(session: Session, client_id: int, archived: bool) -> None:
