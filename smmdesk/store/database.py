@@ -8,6 +8,7 @@ migration is due is the file copied to ``backups/`` and Alembic run.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -129,7 +130,15 @@ class Store:
         if result != "ok":
             raise StoreError(f"The database failed its integrity check: {result}")
 
+    def optimize(self) -> None:
+        """Refresh the planner's statistics where they went stale (SQLite's advice:
+        at close, and after large changes); the inbox counts depend on them."""
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA optimize")
+
     def close(self) -> None:
+        with contextlib.suppress(Exception):  # locked or read-only: statistics can wait
+            self.optimize()
         self.engine.dispose()
 
 

@@ -10,7 +10,7 @@ views show network text as plain text (invariant 5).
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import NamedTuple
 
@@ -54,6 +54,13 @@ class InboxListRow(NamedTuple):
 
 
 def _conditions(flt: InboxFilter, now: datetime) -> tuple[list[str], list[object]]:
+    """SQL conditions on ``inbox_items i`` alone.
+
+    The search term is written ``+i.id IN (...)``: the unary plus keeps
+    SQLite from looking up each match by id and sorting them all; instead it
+    walks the newest-first index and checks each row against the match set,
+    so the first page of a broad search stops after a page of hits.
+    """
     where: list[str] = []
     params: list[object] = []
     if flt.account_id is not None:
@@ -86,7 +93,7 @@ def _conditions(flt: InboxFilter, now: datetime) -> tuple[list[str], list[object
         if expression is None:
             where.append("0")
         else:
-            where.append("i.id IN (SELECT rowid FROM inbox_fts WHERE inbox_fts MATCH ?)")
+            where.append("+i.id IN (SELECT rowid FROM inbox_fts WHERE inbox_fts MATCH ?)")
             params.append(expression)
     return where, params
 
@@ -96,6 +103,14 @@ def _where(where: list[str]) -> str:
 
 
 def count_items(db: sqlite3.Connection, flt: InboxFilter, now: datetime | None = None) -> int:
+    if flt.search and replace(flt, search="") == InboxFilter():
+        expression = match_expression(flt.search)
+        if expression is None:
+            return 0
+        row = db.execute(
+            "SELECT count(*) FROM inbox_fts WHERE inbox_fts MATCH ?", (expression,)
+        ).fetchone()
+        return int(row[0])
     where, params = _conditions(flt, now or datetime.now(UTC))
     row = db.execute(f"SELECT count(*) FROM inbox_items i {_where(where)}", params).fetchone()
     return int(row[0])

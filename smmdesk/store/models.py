@@ -270,10 +270,12 @@ class InboxItem(Base):
     __table_args__ = (
         UniqueConstraint("account_id", "remote_id"),
         Index("ix_inbox_items_created_at", "created_at"),
-        Index("ix_inbox_items_status", "status"),
+        Index("ix_inbox_items_status_created", "status", "created_at"),
+        Index("ix_inbox_items_kind_created", "kind", "created_at"),
+        Index("ix_inbox_items_category_created", "category", "created_at"),
         Index("ix_inbox_items_account_created", "account_id", "created_at"),
         Index("ix_inbox_items_status_due", "status", "due_at"),
-        Index("ix_inbox_items_category_created", "category", "created_at"),
+        Index("ix_inbox_items_filter", "account_id", "status", "kind", "category", "due_at"),
         Index("ix_inbox_items_author", "account_id", "author_id"),
         Index("ix_inbox_items_post", "account_id", "post_remote_id"),
     )
