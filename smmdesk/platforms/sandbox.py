@@ -39,9 +39,17 @@ Decisions worth knowing:
   past times too: record history before the first ``fetch_inbox``, or those
   comments fall behind the cursor;
 * direct messages start at the account's first post;
-* ``hide_item(remote_id)`` hides an audience comment or reply (never deletes);
+* ``hide_item(item)`` hides an audience comment or reply (never deletes);
   a hidden comment stays in the owner's inbox but no longer counts in the
-  post's public reply count; deleting a post removes its comments;
+  post's public reply count, and ``unhide_item`` brings it back; deleting a
+  post removes its comments;
+* the audience edits or removes a few comments after writing them: the
+  inbox reports the item again (same remote id, ``edited=True`` with the new
+  text, or ``removed=True``) at the time of the change, so the cursor is the
+  time and key of the last *report* (``sandbox_audience.events``); a removed
+  comment can be neither answered nor hidden;
+* ``fetch_thread`` gives the post with every comment, reply and answer of
+  ours on it (for a direct message, the exchange with its author);
 * ``fetch_post_stats`` leaves out ids that are unknown or deleted.
 """
 
@@ -57,6 +65,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from smmdesk.platforms import sandbox_audience as audience
 from smmdesk.platforms import sandbox_world as world
 from smmdesk.platforms.base import (
     AccountIdentity,
@@ -76,6 +85,7 @@ from smmdesk.platforms.base import (
     PublishRequest,
     RateLimited,
     RemoteInboxItem,
+    RemoteThread,
     TextCounting,
     TransientError,
 )
@@ -251,33 +261,6 @@ class SandboxConnector(Connector):
             acc.posts.append(post)
         return self._published(handle, post)
 
-    def _events(
-        self, handle: str, acc: world.Account, now: datetime, since: datetime
-    ) -> list[RemoteInboxItem]:
-        """The account's audience items with ``since <= created_at <= now``, oldest first."""
-        items: list[RemoteInboxItem] = []
-        for post in acc.live_posts():
-            if post.published_at + world.EVENT_SPAN >= since:
-                items.extend(world.post_events(self._seed, handle, post))
-        if acc.posts:
-            start = min(p.published_at for p in acc.posts)
-            day = max(start, since).date()
-            while day <= now.date():
-                items.extend(
-                    m
-                    for m in world.direct_messages(self._seed, handle, day)
-                    if m.created_at >= start
-                )
-                day += timedelta(days=1)
-        for sent in acc.replies:
-            if sent.post_id not in acc.deleted:
-                answer = world.follow_up(self._seed, handle, sent)
-                if answer is not None:
-                    items.append(answer)
-        items = [i for i in items if since <= i.created_at <= now]
-        items.sort(key=lambda i: (i.created_at, i.remote_id))
-        return items
-
     # -- the Connector interface --
 
     def validate(self) -> AccountIdentity:
@@ -360,24 +343,26 @@ class SandboxConnector(Connector):
         now = self._now()
         after = _decode_cursor(cursor) or (now - self.inbox_window, "")
         acc = self._store.read().get(handle, world.Account())
-        items = [
-            i
-            for i in self._events(handle, acc, now, after[0])
-            if (i.created_at, i.remote_id) > after
+        found = [
+            e for e in audience.events(self._seed, handle, acc, now, after[0]) if e[:2] > after
         ]
-        page = items[: max(1, self.page_size)]
-        last = (page[-1].created_at, page[-1].remote_id) if page else after
-        return InboxPage(items=page, cursor=f"{last[0].isoformat()}|{last[1]}")
+        page = found[: max(1, self.page_size)]
+        last = page[-1][:2] if page else after
+        return InboxPage(items=[e[2] for e in page], cursor=f"{last[0].isoformat()}|{last[1]}")
 
     def reply(self, item: RemoteInboxItem, text: str) -> str:
         handle = self._connect()
         if not text.strip():
             raise PermanentError("A reply cannot be empty.")
         self._check_text(text)
+        now = self._now()
         with self._store.edit() as accounts:
             acc = accounts.setdefault(handle, world.Account())
             if item.post_remote_id and item.post_remote_id in acc.deleted:
                 raise PermanentError("The post this comment belongs to was deleted.")
+            there = audience.current(self._seed, handle, acc, now).get(item.remote_id)
+            if there is not None and there.removed:
+                raise PermanentError("Its author removed this comment; it cannot be answered.")
             acc.counter += 1
             remote_id = world.make_id(self._seed, handle, "reply", acc.counter)
             acc.replies.append(
@@ -389,26 +374,40 @@ class SandboxConnector(Connector):
                     item.author_id,
                     item.author_name,
                     text,
-                    self._now(),
+                    now,
                 )
             )
         return remote_id
 
-    def hide_item(self, remote_id: str) -> None:
+    def hide_item(self, item: RemoteInboxItem) -> None:
         """Hide an audience comment or reply on our post (it is never deleted)."""
+        self._set_hidden(item, True)
+
+    def unhide_item(self, item: RemoteInboxItem) -> None:
+        """Show a hidden comment again; showing a visible one changes nothing."""
+        self._set_hidden(item, False)
+
+    def _set_hidden(self, item: RemoteInboxItem, hidden: bool) -> None:
         handle = self._connect()
         now = self._now()
         with self._store.edit() as accounts:
             acc = accounts.setdefault(handle, world.Account())
-            since = datetime.min.replace(tzinfo=UTC)
-            found = next(
-                (i for i in self._events(handle, acc, now, since) if i.remote_id == remote_id), None
-            )
+            found = audience.current(self._seed, handle, acc, now).get(item.remote_id)
             if found is None or found.kind not in (InboxKind.COMMENT, InboxKind.REPLY):
                 raise PermanentError(
                     "Only comments and replies on this account's posts can be hidden."
                 )
-            acc.hidden.add(remote_id)
+            if hidden and found.removed:
+                raise PermanentError("Its author removed this comment; there is nothing to hide.")
+            if hidden:
+                acc.hidden.add(found.remote_id)
+            else:
+                acc.hidden.discard(found.remote_id)
+
+    def fetch_thread(self, item: RemoteInboxItem) -> RemoteThread:
+        handle = self._connect()
+        acc = self._store.read().get(handle, world.Account())
+        return audience.conversation(self._seed, handle, acc, item, self._now())
 
     def fetch_account_stats(self) -> AccountStats:
         handle = self._connect()
@@ -437,8 +436,10 @@ class SandboxConnector(Connector):
         since = min((p.published_at for p in wanted), default=now)
         replies = Counter(
             i.post_remote_id
-            for i in self._events(handle, acc, now, since)
-            if i.kind in (InboxKind.COMMENT, InboxKind.REPLY) and i.remote_id not in acc.hidden
+            for i in audience.current(self._seed, handle, acc, now, since).values()
+            if i.kind in (InboxKind.COMMENT, InboxKind.REPLY)
+            and not i.removed
+            and i.remote_id not in acc.hidden
         )
         return {
             p.remote_id: world.post_stats(

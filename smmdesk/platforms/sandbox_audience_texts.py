@@ -168,6 +168,17 @@ TEXTS: dict[str, dict[str, list[str]]] = {
         "ru": ["Здравствуйте! Хотим заказать на корпоратив."],
         "am": ["ሰላም! ዋጋ ማወቅ እፈልጋለሁ።"],
     },
+    # What an author adds when editing a comment (appended on a new line).
+    "edit": {
+        "en": [
+            "Edit: fixed a typo.",
+            "Edit: still no answer?",
+            "Edit: never mind, found it on your site.",
+        ],
+        "lv": ["Labots: drukas kļūda."],
+        "ru": ["UPD: исправил опечатку", "UPD: всё ещё жду ответа"],
+        "am": ["ተስተካክሏል።"],
+    },
     "follow_up": {
         "en": ["Thanks for the quick answer!", "Got it, thank you.", "OK, but when exactly?"],
         "lv": ["Paldies!"],

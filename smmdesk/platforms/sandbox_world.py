@@ -16,7 +16,11 @@ What the audience does:
   post sets off a few mentions of the account that are not tied to it;
 * about one direct message a day arrives, from the account's first post on;
 * when the manager answers someone, that person answers back an hour later
-  about half the time (spam bots never do).
+  about half the time (spam bots never do);
+* now and then a comment or reply changes after it was written: its author
+  edits it (a line added; about 9 in 100) or removes it (4 in 100), and most
+  spam is taken down within a day (3 in 10). The changed item is reported
+  again with the same remote id (``later_change``), as a real network does.
 """
 
 from __future__ import annotations
@@ -27,15 +31,17 @@ import math
 import random
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from smmdesk.platforms.base import InboxKind, PostStats, RemoteInboxItem
 from smmdesk.platforms.sandbox_audience_texts import AUTHORS, PEOPLE, SPAMMERS, TEXTS, Author
 
-#: No event of a post comes later than this after the post.
-EVENT_SPAN = timedelta(hours=80)
+#: The latest a comment or reply is edited or removed after it was written.
+CHANGE_SPAN = timedelta(hours=24)
+#: No event of a post (its later changes included) comes later than this after the post.
+EVENT_SPAN = timedelta(hours=80) + CHANGE_SPAN
 FOLLOW_UP_DELAY = timedelta(hours=1)
 _EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 _FORMAT = "smmdesk-sandbox"
@@ -292,6 +298,33 @@ def post_events(seed: str, handle: str, post: Post) -> list[RemoteInboxItem]:
             )
         )
     return items
+
+
+def later_change(seed: str, handle: str, item: RemoteInboxItem) -> RemoteInboxItem | None:
+    """The comment or reply as reported again after its author edited or removed it.
+
+    ``created_at`` stays the item's own time (the item is the same, only
+    changed); when the change happens is returned by ``change_time``. None
+    when the item is left alone, which is most of the time.
+    """
+    if item.kind not in (InboxKind.COMMENT, InboxKind.REPLY):
+        return None
+    rng = _rng(seed, handle, "change", item.remote_id)
+    author = AUTHORS.get(item.author_id)
+    lang = author.lang if author is not None else "en"
+    roll = rng.random()
+    if roll < (0.3 if lang == "spam" else 0.04):
+        return replace(item, removed=True)
+    if lang == "spam" or roll >= 0.13:
+        return None
+    pool = TEXTS["edit"].get(lang) or TEXTS["edit"]["en"]
+    return replace(item, text=f"{item.text}\n{rng.choice(pool)}", edited=True)
+
+
+def change_time(seed: str, handle: str, item: RemoteInboxItem) -> datetime:
+    """When ``later_change`` happens: minutes to a day after the item, mostly early."""
+    rng = _rng(seed, handle, "change-time", item.remote_id)
+    return item.created_at + min(CHANGE_SPAN, _delay(rng, 24))
 
 
 def direct_messages(seed: str, handle: str, day: date) -> list[RemoteInboxItem]:

@@ -71,6 +71,16 @@ def drain(
     raise AssertionError("paging never ended")
 
 
+def report(item: RemoteInboxItem) -> tuple[str, bool, bool]:
+    """An item is reported once as written, and again if edited or removed."""
+    return item.remote_id, item.edited, item.removed
+
+
+def current(items: list[RemoteInboxItem]) -> dict[str, RemoteInboxItem]:
+    """The items as they stand after all their reports."""
+    return {i.remote_id: i for i in items}
+
+
 def with_history(connector: SandboxConnector, clock: Clock, days: int = 10) -> None:
     for day in range(days, 0, -1):
         text = f"Post of day {day}" + (" — what do you think?" if day % 3 == 0 else "")
@@ -142,6 +152,7 @@ def test_validate_rejects_bad_handles(tmp_path: Path, clock: Clock, handle: str)
         make(tmp_path / "w.json", clock, handle=handle).validate()
 
 
+SOME_COMMENT = RemoteInboxItem("x", InboxKind.COMMENT, "sbx:a", "A", "hi", START, "p1")
 SPECIAL_TOKENS = [
     ("sandbox-demo-ratelimited", RateLimited),
     ("sandbox-offline", TransientError),
@@ -158,6 +169,9 @@ CALLS = {
     ),
     "fetch_account_stats": lambda c: c.fetch_account_stats(),
     "fetch_post_stats": lambda c: c.fetch_post_stats(["p1"]),
+    "hide_item": lambda c: c.hide_item(SOME_COMMENT),
+    "unhide_item": lambda c: c.unhide_item(SOME_COMMENT),
+    "fetch_thread": lambda c: c.fetch_thread(SOME_COMMENT),
 }
 
 
@@ -371,7 +385,8 @@ def test_the_audience_is_varied_and_multilingual(sandbox: SandboxConnector, cloc
 def test_questions_draw_more_comments(sandbox: SandboxConnector, clock: Clock) -> None:
     asked = [sandbox.record_post(f"Q{n}?", clock.now - timedelta(days=4)) for n in range(15)]
     told = [sandbox.record_post(f"S{n}.", clock.now - timedelta(days=4)) for n in range(15)]
-    counts = Counter(i.post_remote_id for i in drain(sandbox)[0] if i.kind == InboxKind.COMMENT)
+    comments = {i.remote_id: i for i in drain(sandbox)[0] if i.kind == InboxKind.COMMENT}
+    counts = Counter(i.post_remote_id for i in comments.values())
     assert all(counts[p.remote_id] <= 12 for p in asked + told)
     assert sum(counts[p.remote_id] for p in asked) > sum(counts[p.remote_id] for p in told)
 
@@ -399,9 +414,9 @@ def test_paging_never_duplicates_and_ends(sandbox: SandboxConnector, clock: Cloc
     sandbox.page_size = 7
     paged, cursor = drain(sandbox)
     assert paged == everything
-    assert len({i.remote_id for i in paged}) == len(paged)
+    assert len({report(i) for i in paged}) == len(paged)
     assert sandbox.fetch_inbox(cursor).items == []
-    keys = [(i.created_at, i.remote_id) for i in paged]
+    keys = [(i.created_at, i.remote_id) for i in paged if not (i.edited or i.removed)]
     assert keys == sorted(keys)
 
 
@@ -420,7 +435,7 @@ def test_a_page_holds_at_most_200_items(sandbox: SandboxConnector, clock: Clock)
     page = sandbox.fetch_inbox(None)
     assert len(page.items) == 200
     rest = drain(sandbox, page.cursor)[0]
-    assert rest and not {i.remote_id for i in rest} & {i.remote_id for i in page.items}
+    assert rest and not {report(i) for i in rest} & {report(i) for i in page.items}
 
 
 def test_an_unreadable_cursor_counts_as_none(sandbox: SandboxConnector, clock: Clock) -> None:
@@ -466,17 +481,194 @@ def test_replies_are_recorded_and_some_authors_answer_back(
         assert answer.kind == (InboxKind.DIRECT_MESSAGE if dm else InboxKind.REPLY)
 
 
-def test_hidden_comments_stay_but_stop_counting(sandbox: SandboxConnector, clock: Clock) -> None:
+def test_hidden_comments_stay_but_stop_counting(
+    tmp_path: Path, sandbox: SandboxConnector, clock: Clock
+) -> None:
     post = sandbox.record_post("Thoughts?", clock.now - timedelta(days=3))
     items = drain(sandbox)[0]
-    comment = next(i for i in items if i.post_remote_id == post.remote_id)
+    now = current(items)
+    comment = next(i for i in now.values() if i.post_remote_id == post.remote_id and not i.removed)
     before = sandbox.fetch_post_stats([post.remote_id])[post.remote_id].replies
-    sandbox.hide_item(comment.remote_id)
+    sandbox.hide_item(comment)
+    sandbox.hide_item(comment)  # twice is harmless
     assert sandbox.fetch_post_stats([post.remote_id])[post.remote_id].replies == before - 1
-    assert comment in drain(sandbox)[0]
+    assert comment in drain(sandbox)[0]  # the owner still sees it
+    again = make(tmp_path / "world.json", clock)  # the state file keeps it hidden
+    assert again.fetch_post_stats([post.remote_id])[post.remote_id].replies == before - 1
+    again.unhide_item(comment)
+    assert sandbox.fetch_post_stats([post.remote_id])[post.remote_id].replies == before
+    sandbox.unhide_item(comment)  # showing a visible comment changes nothing
+    assert sandbox.fetch_post_stats([post.remote_id])[post.remote_id].replies == before
     message = next(i for i in items if i.kind == InboxKind.DIRECT_MESSAGE)
+    for act in (sandbox.hide_item, sandbox.unhide_item):
+        with pytest.raises(PermanentError):
+            act(message)
+        with pytest.raises(PermanentError):
+            act(RemoteInboxItem("nope", InboxKind.COMMENT, "sbx:a", "A", "hi", START))
+
+
+# --- edits and removals ----------------------------------------------------------------
+
+
+def test_the_audience_edits_and_removes_some_comments(
+    sandbox: SandboxConnector, clock: Clock
+) -> None:
+    for n in range(40):
+        sandbox.record_post(f"Post {n}?", clock.now - timedelta(days=9, hours=n))
+    reports = drain(sandbox)[0]
+    first = {}
+    for i in reports:
+        first.setdefault(i.remote_id, i)
+    edited = [i for i in reports if i.edited]
+    removed = [i for i in reports if i.removed]
+    assert edited and removed
+    assert len(edited) + len(removed) < len(first) / 4  # now and then, not always
+    for change in edited + removed:
+        original = first[change.remote_id]
+        assert original is not change and not (original.edited or original.removed)
+        assert change.kind in (InboxKind.COMMENT, InboxKind.REPLY)
+        assert change.created_at == original.created_at
+        assert (change.author_id, change.post_remote_id, change.parent_remote_id) == (
+            original.author_id,
+            original.post_remote_id,
+            original.parent_remote_id,
+        )
+    for change in edited:
+        original = first[change.remote_id]
+        assert change.text != original.text and change.text.startswith(original.text)
+        assert not change.removed
+    for change in removed:
+        assert change.text == first[change.remote_id].text and not change.edited
+    assert len({report(i) for i in reports}) == len(reports)
+    # most spam is taken down
+    spam = [i for i in first.values() if "BTC" in i.text or "$" in i.text or "₽" in i.text]
+    taken = sum(1 for i in spam if current(reports)[i.remote_id].removed)
+    assert spam and taken >= len(spam) / 10
+
+
+def test_an_edit_is_reported_when_it_happens(tmp_path: Path) -> None:
+    clock = Clock()
+    sandbox = make(tmp_path / "w.json", clock)
+    for n in range(12):
+        sandbox.publish(PublishRequest(f"Post {n}?"))
+    seen: list[RemoteInboxItem] = []
+    cursor: str | None = None
+    for _ in range(60):
+        clock.advance(hours=2)
+        new, cursor = drain(sandbox, cursor)
+        for item in new:
+            if item.edited or item.removed:
+                # reported after the original, never before
+                assert item.remote_id in {i.remote_id for i in seen}
+            seen.append(item)
+    assert any(i.edited for i in seen) and any(i.removed for i in seen)
+    # a fresh fetch of everything tells the same story
+    sandbox.inbox_window = timedelta(days=60)
+    assert drain(sandbox)[0] == seen
+
+
+def test_changes_are_deterministic(tmp_path: Path) -> None:
+    def run(name: str, seed: str) -> list[RemoteInboxItem]:
+        clock = Clock()
+        connector = make(tmp_path / name, clock, seed=seed)
+        with_history(connector, clock, days=13)
+        return [i for i in drain(connector)[0] if i.edited or i.removed]
+
+    first = run("a.json", "alpha")
+    assert first and first == run("b.json", "alpha")
+    assert run("c.json", "beta") != first
+
+
+def test_removed_comments_cannot_be_answered_or_hidden_and_stop_counting(
+    sandbox: SandboxConnector, clock: Clock
+) -> None:
+    posts = [sandbox.record_post(f"Post {n}?", clock.now - timedelta(days=6)) for n in range(30)]
+    items = current(drain(sandbox)[0])
+    gone = next(i for i in items.values() if i.removed and i.kind == InboxKind.COMMENT)
+    with pytest.raises(PermanentError, match="removed"):
+        sandbox.reply(gone, "Thanks!")
+    with pytest.raises(PermanentError, match="removed"):
+        sandbox.hide_item(gone)
+    stats = sandbox.fetch_post_stats([p.remote_id for p in posts])
+    visible = Counter(
+        i.post_remote_id
+        for i in items.values()
+        if i.kind in (InboxKind.COMMENT, InboxKind.REPLY) and not i.removed
+    )
+    assert {k: v.replies for k, v in stats.items()} == {
+        p.remote_id: visible[p.remote_id] for p in posts
+    }
+
+
+# --- conversations -----------------------------------------------------------------------
+
+
+def test_fetch_thread_gives_the_post_and_its_conversation(
+    sandbox: SandboxConnector, clock: Clock
+) -> None:
+    texts = [f"Post {n}: what do you think?" for n in range(20)]
+    posts = [sandbox.record_post(t, clock.now - timedelta(days=4)) for t in texts]
+    items = current(drain(sandbox)[0])
+    post = next(
+        p
+        for p in posts
+        if any(i.post_remote_id == p.remote_id and i.edited for i in items.values())
+    )
+    on_post = [
+        i
+        for i in items.values()
+        if i.post_remote_id == post.remote_id and i.kind in (InboxKind.COMMENT, InboxKind.REPLY)
+    ]
+    comment = min((i for i in on_post if not i.removed), key=lambda i: i.created_at)
+    answer = sandbox.reply(comment, "Thank you!")
+    clock.advance(minutes=5)
+    thread = sandbox.fetch_thread(comment)
+    assert thread.post_text == texts[posts.index(post)] and thread.post_url == post.url
+    ours = [i for i in thread.items if i.remote_id == answer]
+    assert len(ours) == 1 and ours[0].text == "Thank you!"
+    assert ours[0].author_handle == "@riga_bakery" and ours[0].parent_remote_id == comment.remote_id
+    theirs = {i.remote_id: i for i in thread.items if i.remote_id != answer}
+    assert theirs == {i.remote_id: i for i in on_post}  # edits applied, removals marked
+    times = [(i.created_at, i.remote_id) for i in thread.items]
+    assert times == sorted(times)
+    # the same thread, whichever item of it is asked about
+    reply = next((i for i in on_post if i.kind == InboxKind.REPLY), comment)
+    assert sandbox.fetch_thread(reply) == thread
+
+
+def test_fetch_thread_of_a_message_and_of_a_mention(
+    sandbox: SandboxConnector, clock: Clock
+) -> None:
+    with_history(sandbox, clock, days=13)
+    items = current(drain(sandbox)[0])
+    message = next(i for i in items.values() if i.kind == InboxKind.DIRECT_MESSAGE)
+    sandbox.reply(message, "Hello!")
+    clock.advance(minutes=1)
+    thread = sandbox.fetch_thread(message)
+    assert thread.post_text == "" and thread.post_url == ""
+    assert message in thread.items
+    assert {i.author_id for i in thread.items} == {message.author_id, "sbx:riga_bakery"}
+    assert "Hello!" in [i.text for i in thread.items]
+    mention = next(i for i in items.values() if i.kind == InboxKind.MENTION)
+    sandbox.reply(mention, "Thanks for the shout-out!")
+    clock.advance(hours=3)
+    thread = sandbox.fetch_thread(mention)
+    assert thread.post_text == ""
+    assert thread.items[0] == mention
+    assert thread.items[1].text == "Thanks for the shout-out!"
+    assert all(i.parent_remote_id for i in thread.items[1:])
+
+
+def test_fetch_thread_of_an_unknown_item_or_a_deleted_post(
+    sandbox: SandboxConnector, clock: Clock
+) -> None:
+    post = sandbox.record_post("Thoughts?", clock.now - timedelta(days=3))
+    comment = next(i for i in drain(sandbox)[0] if i.post_remote_id == post.remote_id)
+    sandbox.delete_post(post.remote_id)
     with pytest.raises(PermanentError):
-        sandbox.hide_item(message.remote_id)
+        sandbox.fetch_thread(comment)
+    with pytest.raises(PermanentError):
+        sandbox.fetch_thread(RemoteInboxItem("nope", InboxKind.COMMENT, "sbx:a", "A", "", START))
 
 
 # --- numbers -----------------------------------------------------------------------------
@@ -515,7 +707,7 @@ def test_post_stats_grow_with_age(sandbox: SandboxConnector, clock: Clock) -> No
         history.append(sandbox.fetch_post_stats([post.remote_id, "p-unknown"]))
     assert all(set(h) == {post.remote_id} for h in history)
     stats = [h[post.remote_id] for h in history]
-    for field in ("likes", "reposts", "replies", "views"):
+    for field in ("likes", "reposts", "views"):  # replies drop when a comment is removed
         values = [getattr(s, field) for s in stats]
         assert values == sorted(values), field
     assert stats[0].views is not None and stats[-1].views is not None
@@ -523,8 +715,10 @@ def test_post_stats_grow_with_age(sandbox: SandboxConnector, clock: Clock) -> No
     assert stats[-1].likes > stats[0].likes
     visible = [
         i
-        for i in drain(sandbox)[0]
-        if i.post_remote_id == post.remote_id and i.kind in (InboxKind.COMMENT, InboxKind.REPLY)
+        for i in current(drain(sandbox)[0]).values()
+        if i.post_remote_id == post.remote_id
+        and i.kind in (InboxKind.COMMENT, InboxKind.REPLY)
+        and not i.removed
     ]
     assert stats[-1].replies == len(visible)
     assert sandbox.fetch_post_stats([post.remote_id]) == history[-1]  # deterministic
@@ -553,7 +747,7 @@ def test_paging_neither_duplicates_nor_misses(
         for minutes in steps:
             items, cursor = drain(connector, cursor)
             seen.extend(items)
-            for item in items[:replies]:
+            for item in [i for i in items if not i.removed][:replies]:
                 connector.reply(item, "Thanks!")
             if minutes % 3 == 0:
                 connector.publish(PublishRequest(f"Post at {clock.now:%H:%M}?"))
@@ -561,4 +755,4 @@ def test_paging_neither_duplicates_nor_misses(
         items, cursor = drain(connector, cursor)
         seen.extend(items)
         connector.page_size = 10_000
-        assert [i.remote_id for i in seen] == [i.remote_id for i in drain(connector)[0]]
+        assert [report(i) for i in seen] == [report(i) for i in drain(connector)[0]]
