@@ -31,6 +31,15 @@ integration; if it comes back, something else owns the bot and the connector
 stops and says so rather than fight over it. Another poller is never
 interfered with: the sync fails with a clear message and retries later.
 
+Edits and deletions: a comment edited in the group arrives as an
+``edited_message`` update and is reported again with the same remote id,
+the new text and ``edited=True``. A deleted comment is never reported: the
+Bot API sends bots no update when a message is deleted, and it has no call
+to read a message back, so ``removed`` is never set and the inbox keeps the
+last text it saw. Bots cannot hide a comment (only delete it, which SMM Desk
+never does) or list a thread's history, so ``hide_item``, ``unhide_item``
+and ``fetch_thread`` stay ``Unsupported``.
+
 Stats: subscribers from ``getChatMemberCount``. Telegram pushes reaction
 counts with the updates (``message_reaction_count``, to admin bots, delayed
 by minutes); they come back as ``InboxPage.post_stats`` and, from the stored

@@ -40,7 +40,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -449,9 +449,11 @@ def apply_events(
         elif kind == "c":
             known = (int(event["chat"]), int(event["id"])) in cursor.comments
             item = _comment(event, cursor, view, now)
-            if item is None or (known and event["e"]):
-                continue  # our own answer; an edit of a comment already in the inbox
-            items.append(item)
+            if item is None:
+                continue  # our own answer
+            # An edit: the comment again with its new text (Telegram also sends one when
+            # other fields change; the inbox compares). Bots are never told of deletions.
+            items.append(replace(item, edited=True) if event["e"] else item)
             if item.post_remote_id and not known:
                 likes, replies, reacted_at = cursor.stats.get(item.post_remote_id, [0, 0, 0])
                 cursor.set_stats(item.post_remote_id, likes, replies + 1, reacted_at)

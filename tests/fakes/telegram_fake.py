@@ -176,6 +176,25 @@ class TelegramFake(FakeServer):
             self._deliver_group(group, {"message": message}, sender_id=user_id)
             return message
 
+    def edit_comment(self, group: Chat, message_id: int, text: str) -> dict[str, Any]:
+        """The author edits a comment: bots that see the group get ``edited_message``.
+
+        The update carries the whole message as it now is (same ``message_id``,
+        ``date`` of the original, ``edit_date`` now, still replying to its thread).
+        """
+        with self.lock:
+            message = group.messages[message_id]
+            message["text"] = text
+            message["edit_date"] = int(self.now)
+            sender = int(message.get("from", {}).get("id", 0))
+            self._deliver_group(group, {"edited_message": dict(message)}, sender_id=sender)
+            return dict(message)
+
+    def delete_comment(self, group: Chat, message_id: int) -> None:
+        """The author deletes a comment. The Bot API tells bots nothing of it."""
+        with self.lock:
+            del group.messages[message_id]
+
     def react(self, channel: Chat, message_id: int, **counts: int) -> None:
         """Reaction totals on a channel post, e.g. ``react(ch, 42, thumbs=3, heart=1)``."""
         emoji = {"thumbs": "👍", "heart": "❤", "fire": "🔥"}

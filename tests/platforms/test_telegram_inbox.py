@@ -6,6 +6,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from smmdesk.platforms.base import (
     PublishRequest,
     RemoteInboxItem,
     TransientError,
+    Unsupported,
 )
 from smmdesk.platforms.telegram import TelegramConnector
 from tests.fakes.telegram_fake import TelegramFake, World, standard_world, telegram_error
@@ -180,20 +182,70 @@ def test_own_and_channel_messages_are_not_inbox_items(fake: TelegramFake) -> Non
     assert items == []
 
 
-def test_edited_comment_is_not_new(fake: TelegramFake) -> None:
+def test_an_edited_comment_comes_again_marked_edited(fake: TelegramFake) -> None:
+    world = standard_world(fake)
+    group = world.group
+    assert group is not None
+    connector = connect(world)
+    post = connector.publish(PublishRequest("Hello"))
+    forward = fake.forward_of(world.channel, int(post.remote_id))
+    comment = fake.comment(group, "frist", forward)
+    answer = fake.comment(group, "me too", int(comment["message_id"]), user_id=222)
+    (original, reply), cursor = drain(connector, None)
+    assert not original.edited and reply.kind is InboxKind.REPLY
+    fake.advance(60)
+    fake.edit_comment(group, int(comment["message_id"]), "first")
+    fake.edit_comment(group, int(answer["message_id"]), "me too!")
+    page = connector.fetch_inbox(cursor)
+    edited, edited_reply = page.items
+    assert edited == replace(original, text="first", edited=True)
+    assert edited.created_at == original.created_at  # the comment's own time
+    assert edited_reply == replace(reply, text="me too!", edited=True)
+    assert page.post_stats == {}  # an edit is not another comment
+    stats = connect(world, page.cursor).fetch_post_stats([post.remote_id])
+    assert stats[post.remote_id].replies == 2
+    assert drain(connector, page.cursor)[0] == []
+
+
+def test_an_edit_of_a_comment_the_cursor_never_saw_is_still_edited(fake: TelegramFake) -> None:
     world = standard_world(fake)
     group = world.group
     assert group is not None
     connector = connect(world)
     post = connector.publish(PublishRequest("Hello"))
     comment = fake.comment(group, "frist", fake.forward_of(world.channel, int(post.remote_id)))
-    items, cursor = drain(connector, None)
-    assert len(items) == 1
-    with fake.lock:
-        edited = {**comment, "text": "first", "edit_date": int(fake.now)}
-        fake._deliver_group(group, {"edited_message": edited})
-    items, cursor = drain(connector, cursor)
-    assert items == []
+    _, cursor = drain(connector, None)
+    fake.edit_comment(group, int(comment["message_id"]), "first")
+    fresh = json.loads(cursor)
+    fresh["c"] = []  # the comment fell out of the cursor's memory
+    (edited,), _ = drain(connector, json.dumps(fresh))
+    assert edited.edited and edited.text == "first"
+    assert edited.remote_id == f"{group.id}:{comment['message_id']}"
+    assert edited.post_remote_id == post.remote_id
+
+
+def test_a_deleted_comment_is_never_reported(fake: TelegramFake) -> None:
+    """The Bot API sends bots nothing when a message is deleted (nothing to poll for)."""
+    world = standard_world(fake)
+    group = world.group
+    assert group is not None
+    connector = connect(world)
+    post = connector.publish(PublishRequest("Hello"))
+    comment = fake.comment(group, "spam spam", fake.forward_of(world.channel, int(post.remote_id)))
+    (item,), cursor = drain(connector, None)
+    fake.delete_comment(group, int(comment["message_id"]))
+    assert drain(connector, cursor)[0] == []
+    assert not item.removed
+
+
+def test_telegram_cannot_hide_or_fetch_threads(fake: TelegramFake) -> None:
+    world = standard_world(fake)
+    connector = connect(world)
+    assert connector.capabilities.can_hide_comments is False
+    item = RemoteInboxItem("1:2", InboxKind.COMMENT, "111", "Ann", "hi", datetime.now(UTC))
+    for call in (connector.hide_item, connector.unhide_item, connector.fetch_thread):
+        with pytest.raises(Unsupported):
+            call(item)
 
 
 def test_comment_media_without_text_is_described(fake: TelegramFake) -> None:
