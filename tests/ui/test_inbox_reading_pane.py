@@ -265,7 +265,7 @@ def test_free_link_policy_flags_links_without_asking(qtbot, pane, shop):
     pane.show_item(shop.detail(item))
     pane.reply_box.ask_link_reason = never
     pane.reply_box.editor.setPlainText("Here: https://kafija.example/menu")
-    assert "Links out of the community" in pane.reply_box.links.text()
+    assert pane.reply_box.links.text() == "A link out of the community."
     assert "asks why" not in pane.reply_box.links.text()
     with qtbot.waitSignal(pane.reply_requested):
         pane.reply_box.send()
@@ -360,7 +360,8 @@ def test_a_failed_reply_says_why_and_can_be_retried_edited_or_withdrawn(qtbot, p
     row = next(row for row in rows if row.reply.id == failed)
     assert row.error is not None and "rate limit" in row.error.text()
     assert row.body.text() == "Open from 8 <b>daily</b>"
-    assert "not sent: The network said: rate limit" in pane.conversation.toPlainText()
+    assert "Sent earlier" in pane.conversation.toPlainText()
+    assert "·  not sent" in pane.conversation.toPlainText()
 
     with qtbot.waitSignal(pane.retry_reply_requested) as signal:
         row.retry.click()
@@ -463,7 +464,7 @@ def test_an_escalation_without_a_note_is_not_sent(qtbot, pane, shop):
 def test_hiding_is_offered_where_the_network_can_and_is_confirmed(qtbot, pane, shop, monkeypatch):
     comment = shop.item("spam spam", category="spam")
     pane.show_item(shop.detail(comment))
-    assert pane.hide_action.isVisible() and pane.buttons["hide"].isVisible()
+    assert pane.hide_action.isVisible() and pane.hide_action in pane.more_menu.actions()
     questions: list[str] = []
     answer = [False]
 
@@ -503,13 +504,13 @@ def test_no_hiding_where_the_network_cannot(qtbot, pane, shop):
 def test_draw_winners_for_items_on_our_posts(qtbot, pane, shop):
     item = shop.item()
     pane.show_item(shop.detail(item))
-    assert pane.buttons["draw"].isVisible()
+    assert pane.draw_action.isVisible() and pane.draw_action in pane.more_menu.actions()
     with qtbot.waitSignal(pane.draw_requested) as signal:
-        pane.buttons["draw"].click()
+        pane.draw_action.trigger()
     assert signal.args == [shop.post_id]
     mention = shop.item("@kafija hi", kind="mention", post_remote_id="")
     pane.show_item(shop.detail(mention))
-    assert not pane.buttons["draw"].isVisible()
+    assert not pane.draw_action.isVisible() and not pane.draw_action.isEnabled()
 
 
 # --- the conversation ---------------------------------------------------------------------
@@ -587,3 +588,21 @@ def test_nothing_chosen_shows_a_hint_and_disables_the_keys(qtbot, pane):
     pane.show_item(None)
     assert pane.pages.currentWidget() is pane.empty
     assert not any(action.isEnabled() for action in pane.actions_for_tab)
+
+
+def test_the_picker_filters_and_enter_takes_the_reply(qtbot, shop, reader):
+    from smmdesk.store.saved_replies import list_saved_replies
+    from smmdesk.ui.inbox.saved_reply_picker import SavedReplyPicker
+
+    shop.saved("Opening hours", "We open at 8.", "question")
+    shop.saved("<b>Refund</b>", "Write to us with the order number.", "complaint")
+    rows = list_saved_replies(reader.db, shop.client_id, "complaint")
+    picker = SavedReplyPicker(rows, "complaint", None)
+    qtbot.addWidget(picker)
+    assert picker.proxy.index(0, 0).data().startswith("Alt+1   <b>Refund</b>")
+    assert picker.preview.toPlainText() == "Write to us with the order number."
+    QTest.keyClicks(picker.filter, "open")
+    assert picker.proxy.rowCount() == 1
+    QTest.keyClick(picker.filter, Qt.Key.Key_Return)
+    assert picker.chosen is not None and picker.chosen.title == "Opening hours"
+    assert picker.result() == picker.DialogCode.Accepted

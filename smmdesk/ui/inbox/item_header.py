@@ -7,6 +7,7 @@ plain text and each name is isolated from the text around it (see
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from smmdesk.core.vocabulary import InboxStatus
@@ -44,7 +45,7 @@ def capabilities_of(detail: InboxDetail) -> Capabilities | None:
 class ItemHeader(QWidget):
     def __init__(self) -> None:
         super().__init__()
-        self.heading = plain_label(name="CardTitle")
+        self.heading = plain_label(name="CardTitle", wrap=True)
         self.handle_label = plain_label(name="ViewHint")
         self.clock = chip("")
         title = QHBoxLayout()
@@ -55,10 +56,10 @@ class ItemHeader(QWidget):
         title.addWidget(self.clock)
 
         self.platform_badge = QLabel()
-        self.meta = plain_label(name="ViewHint")
+        self.meta = plain_label(name="ViewHint", wrap=True)
         meta = QHBoxLayout()
         meta.setSpacing(6)
-        meta.addWidget(self.platform_badge)
+        meta.addWidget(self.platform_badge, 0, Qt.AlignmentFlag.AlignTop)
         meta.addWidget(self.meta, 1)
 
         self.status_chip = chip("")

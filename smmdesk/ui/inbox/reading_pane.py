@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QMenu,
     QPushButton,
-    QSplitter,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -38,6 +37,7 @@ from smmdesk.ui.inbox import reply_checks as checks
 from smmdesk.ui.inbox.item_header import ItemHeader, capabilities_of, network_name
 from smmdesk.ui.inbox.reading_parts import (
     ConversationView,
+    FittedText,
     RepliesList,
     plain_label,
     read_only_text,
@@ -120,13 +120,14 @@ class ReadingPane(QWidget):
             self.saved_action,
         ]
 
-    def _button(self, action: QAction) -> QPushButton:
-        button = QPushButton(action.text())
+    def _button(self, action: QAction, label: str = "") -> QPushButton:
+        """A button that follows ``action`` (its text, unless ``label`` names it for good)."""
+        button = QPushButton(label or action.text())
         button.setToolTip(action.toolTip())
         button.clicked.connect(action.trigger)
 
         def follow() -> None:
-            button.setText(action.text())
+            button.setText(label or action.text())
             button.setEnabled(action.isEnabled())
             button.setVisible(action.isVisible())
 
@@ -147,28 +148,25 @@ class ReadingPane(QWidget):
         self.category_button = QPushButton("Category")
         self.category_button.setToolTip("Set the category (1 question … 5 other)")
         self.category_button.setMenu(self.category_menu)
-        bar = QHBoxLayout()
-        bar.setSpacing(6)
+        self.more_menu = QMenu(self)
+        self.more_menu.addActions([self.hide_action, self.draw_action, self.open_action])
+        more = QPushButton("More")
+        more.setMenu(self.more_menu)
         self.buttons = {
             "done": self._button(self.done_action),
             "escalate": self._button(self.escalate_action),
+            "category": self.category_button,
+            "idea": self._button(self.idea_action, "Idea"),
+            "more": more,
         }
-        bar.addWidget(self.buttons["done"])
-        bar.addWidget(self.buttons["escalate"])
-        bar.addWidget(self.category_button)
-        for name, action in (
-            ("idea", self.idea_action),
-            ("hide", self.hide_action),
-            ("draw", self.draw_action),
-            ("open", self.open_action),
-        ):
-            self.buttons[name] = self._button(action)
-            bar.addWidget(self.buttons[name])
+        bar = QHBoxLayout()
+        bar.setSpacing(6)
+        for button in self.buttons.values():
+            bar.addWidget(button)
         bar.addStretch(1)
 
         # the item, and what surrounds it
-        self.body = read_only_text()
-        self.body.setMinimumHeight(60)
+        self.body = FittedText()
         self.conversation = ConversationView()
         self.fetch_button = QPushButton()
         self.fetch_button.clicked.connect(self._fetch)
@@ -200,21 +198,6 @@ class ReadingPane(QWidget):
         self.replies.retry.connect(self.retry_reply_requested)
         self.replies.edit.connect(self.reply_box.edit_reply)
         self.replies.withdraw.connect(self._withdraw_reply)
-        answer = QWidget()
-        answer_layout = QVBoxLayout(answer)
-        answer_layout.setContentsMargins(0, 6, 0, 0)
-        answer_layout.setSpacing(6)
-        answer_layout.addWidget(self.replies)
-        answer_layout.addWidget(self.reply_box, 1)
-
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.body)
-        split.addWidget(self.tabs)
-        split.addWidget(answer)
-        split.setStretchFactor(0, 2)
-        split.setStretchFactor(1, 3)
-        split.setStretchFactor(2, 2)
-        split.setChildrenCollapsible(False)
 
         self.page = page = QWidget()
         layout = QVBoxLayout(page)
@@ -222,7 +205,10 @@ class ReadingPane(QWidget):
         layout.setSpacing(6)
         layout.addWidget(self.header)
         layout.addLayout(bar)
-        layout.addWidget(split, 1)
+        layout.addWidget(self.body)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.replies)
+        layout.addWidget(self.reply_box)
 
         self.empty = plain_label("Choose an item in the list to read and answer it here.")
         self.empty.setObjectName("ViewHint")

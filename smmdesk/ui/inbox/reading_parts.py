@@ -10,7 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont, QTextBlockFormat, QTextCharFormat, QTextCursor
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QResizeEvent,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -24,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from smmdesk.core.vocabulary import ReplyStatus
 from smmdesk.store.inbox_detail import ReplyInfo
-from smmdesk.ui.inbox.reply_checks import ConversationLine, reply_word, short_time
+from smmdesk.ui.inbox.reply_checks import ConversationLine, one_line, reply_word, short_time
 
 _SELECTED = QColor("#fff3cd")
 _OURS = QColor("#eef3ff")
@@ -79,6 +86,48 @@ def read_only_text() -> QPlainTextEdit:
     return view
 
 
+class FittedText(QPlainTextEdit):
+    """Text as tall as its lines, between ``min_lines`` and ``max_lines``; it scrolls beyond.
+
+    A two-line comment then takes two lines of the pane, and a reply box grows
+    as the manager writes; the room left goes to the conversation.
+    """
+
+    def __init__(self, max_lines: int = 8, min_lines: int = 1, read_only: bool = True) -> None:
+        super().__init__()
+        self.max_lines, self.min_lines = max_lines, min_lines
+        if read_only:
+            self.setReadOnly(True)
+            self.setUndoRedoEnabled(False)
+            self.setTextInteractionFlags(
+                Qt.TextInteractionFlag.TextSelectableByMouse
+                | Qt.TextInteractionFlag.TextSelectableByKeyboard
+            )
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout = self.document().documentLayout()
+        layout.documentSizeChanged.connect(lambda _size: self._fit())
+        self._fit()
+
+    def _fit(self) -> None:
+        lines = self.document().documentLayout().documentSize().height()
+        shown = int(min(max(lines, self.min_lines), self.max_lines))
+        self.setVerticalScrollBarPolicy(
+            Qt.ScrollBarPolicy.ScrollBarAsNeeded
+            if lines > self.max_lines
+            else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        )
+        chrome = max(self.height() - self.viewport().height(), 2 * self.frameWidth())
+        margin = 2 * self.document().documentMargin()
+        height = int(shown * self.fontMetrics().lineSpacing() + margin + chrome) + 2
+        if height != self.height():
+            self.setFixedHeight(height)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+
 class ConversationView(QPlainTextEdit):
     """The conversation, one entry after another, the selected item marked."""
 
@@ -98,6 +147,7 @@ class ConversationView(QPlainTextEdit):
         self._gone = QTextCharFormat()
         self._gone.setForeground(_QUIET)
         self._gone.setFontItalic(True)
+        self._selected_at = -1
 
     def show_lines(self, lines: Sequence[ConversationLine], zone: str) -> None:
         self.clear()
@@ -117,17 +167,18 @@ class ConversationView(QPlainTextEdit):
                 cursor.setBlockFormat(block)
             if line.selected:
                 selected_at = cursor.position()
-            cursor.insertText(line.who, self._who)
+            cursor.insertText(one_line(line.who), self._who)
             meta = [short_time(line.when, zone)] if line.when is not None else []
             if line.selected:
                 meta.append("this item")
             if line.note:
-                meta.append(line.note)
+                meta.append(one_line(line.note, 300))
             if meta:
                 cursor.insertText("  ·  " + "  ·  ".join(meta), self._meta)
             cursor.insertBlock(block)
             body_format = self._gone if "removed" in line.note and not line.ours else self._body
             cursor.insertText(line.text or "(no text)", body_format)
+        self._selected_at = selected_at
         if selected_at >= 0:
             found = QTextCursor(document)
             found.setPosition(selected_at)
@@ -135,6 +186,12 @@ class ConversationView(QPlainTextEdit):
             self.centerCursor()
         else:
             self.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Keep the selected item in view when the pane's layout settles or changes."""
+        super().resizeEvent(event)
+        if self._selected_at >= 0 and event.size().height() != event.oldSize().height():
+            self.centerCursor()
 
 
 class ReplyRow(QFrame):

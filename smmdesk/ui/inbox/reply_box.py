@@ -38,6 +38,7 @@ from smmdesk.store.inbox_detail import InboxDetail
 from smmdesk.store.saved_replies import SavedReplyRow
 from smmdesk.ui.composer.targets_panel import length_check
 from smmdesk.ui.inbox import reply_checks as checks
+from smmdesk.ui.inbox.reading_parts import FittedText
 
 _WARNING_QSS = "color: #8a5a00;"
 
@@ -121,10 +122,9 @@ class ReplyBox(QWidget):
         self._drafts: dict[int, _Draft] = {}
         self._editing: int | None = None
 
-        self.editor = QPlainTextEdit()
+        self.editor = FittedText(max_lines=12, min_lines=3, read_only=False)
         self.editor.setPlaceholderText("Write a reply…  (Ctrl+Enter sends it)")
         self.editor.setTabChangesFocus(True)
-        self.editor.setMinimumHeight(70)
         self.editor.textChanged.connect(self._text_changed)
 
         self.editing_label = QLabel("Editing the reply that was not sent: Send tries it again.")
@@ -170,7 +170,7 @@ class ReplyBox(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addWidget(self.editing_bar)
-        layout.addWidget(self.editor, 1)
+        layout.addWidget(self.editor)
         layout.addWidget(self.links)
         layout.addWidget(self.note)
         layout.addLayout(bottom)

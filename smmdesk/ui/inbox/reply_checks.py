@@ -213,9 +213,8 @@ def conversation(detail: InboxDetail) -> list[ConversationLine]:
         )
     for reply in detail.replies:
         when = reply.sent_at or reply.created_at
+        # why a reply failed is said under the reply box, where Retry is
         note = "" if reply.status == ReplyStatus.SENT else reply_word(reply.status).lower()
-        if reply.status == ReplyStatus.FAILED and reply.error:
-            note += f": {reply.error}"
         lines.append((when, 1, ConversationLine(us, when, _cut(reply.body), ours=True, note=note)))
     lines.sort(key=lambda entry: (entry[0], entry[1]))
     shown = [line for _, _, line in lines]
@@ -277,12 +276,11 @@ def link_note(text: str, policy: str, client_name: str) -> str:
     links = external_links(text)
     if not links:
         return ""
-    shown = ", ".join(one_line(link, 60) for link in links[:3])
-    more = f" and {len(links) - 3} more" if len(links) > 3 else ""
-    note = f"Links out of the community: {shown}{more}."
+    count = "A link" if len(links) == 1 else f"{len(links)} links"
+    note = f"{count} out of the community"
     if policy == JUSTIFY:
-        note += f" {one_line(client_name, 60)} asks why: you will be asked when you send."
-    return note
+        note += f": {one_line(client_name, 40)} asks why, you will be asked on sending"
+    return note + "."
 
 
 def asks_link_reason(text: str, policy: str) -> bool:
