@@ -271,8 +271,34 @@ def make_search_profile(db: Path, items: int, seed: int = 5) -> None:
             conn.execute(insert(InboxItem), rows)
         with store.transaction() as session:
             index_new_items(session)
+        with store.engine.begin() as conn:
+            # The planner's statistics, as a profile in use has them (the app
+            # refreshes them with PRAGMA optimize at close); without them some
+            # filters sort a whole client's items (bench/README.md).
+            conn.exec_driver_sql("ANALYZE")
     finally:
         store.close()
+
+
+def same_schema(db: Path, scratch: Path) -> bool:
+    """Whether a kept profile has the schema the app's migrations make today."""
+    from smmdesk.store.database import open_store
+
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    open_store(scratch / "empty.sqlite3", scratch / "backups").close()
+    shapes = []
+    for path in (db, scratch / "empty.sqlite3"):
+        connection = sqlite3.connect(path)
+        shape = set(connection.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index'"))
+        for (table,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
+            if not table.startswith("sqlite_stat"):  # the order of constraints may differ
+                columns = connection.execute(f"PRAGMA table_info('{table}')").fetchall()
+                shape.add((table, repr(sorted(columns))))
+        shapes.append(shape)
+        connection.close()
+    shutil.rmtree(scratch)
+    return shapes[0] == shapes[1]
 
 
 def filter_changes() -> list[tuple[str, Any]]:
@@ -755,6 +781,10 @@ class StallMeter:
         return sorted(self.gaps, key=lambda item: item[1], reverse=True)[:n]
 
 
+#: (perf_counter at its start, ms, event, receiver) of slow GUI events, with --events.
+SLOW_EVENTS: list[tuple[float, float, str, str]] | None = None
+
+
 def app() -> Any:
     from PySide6.QtWidgets import QApplication
 
@@ -763,7 +793,25 @@ def app() -> Any:
     existing = QApplication.instance()
     if existing is not None:
         return existing
-    created = QApplication(sys.argv[:1])
+    slow = SLOW_EVENTS
+
+    class TimedApplication(QApplication):
+        """Notes every event that takes over 10 ms (a Python call per event: slower)."""
+
+        def notify(self, receiver: Any, event: Any) -> bool:
+            started = time.perf_counter()
+            try:
+                return super().notify(receiver, event)
+            finally:
+                ms = (time.perf_counter() - started) * 1000
+                if ms > 10 and slow is not None:
+                    name = f"{type(receiver).__name__} {receiver.objectName()}".strip()
+                    parent = receiver.parent() if hasattr(receiver, "parent") else None
+                    if parent is not None:
+                        name += f" in {type(parent).__name__}"
+                    slow.append((started, ms, event.type().name, name))
+
+    created = (QApplication if slow is None else TimedApplication)(sys.argv[:1])
     created.setStyleSheet(style_sheet())
     return created
 
@@ -808,14 +856,19 @@ def measure_stall(folder: Path, args: argparse.Namespace) -> tuple[dict[str, flo
         meter = StallMeter(2)
         loop = QEventLoop()
         engine = coordinator.engine
-        state = {"kicked": False, "told": False}
+        state = {"kicked": False, "told": False, "done": False}
+        marks: dict[str, float] = {}
 
         def idle() -> None:
             busy = engine.pending_count() or engine.active_titles()
-            if state["kicked"] and state["told"] and not busy:
-                QTimer.singleShot(300, loop.quit)  # the window's reaction, painted
+            if state["kicked"] and not busy and "idle" not in marks:
+                marks["idle"] = time.perf_counter() - meter.started
+            if state["told"] and "idle" in marks and not state["done"]:
+                state["done"] = True
+                QTimer.singleShot(1000, loop.quit)  # the window's reaction, painted
 
         def told(_account_id: int) -> None:
+            marks["inbox_changed"] = time.perf_counter() - meter.started
             state["told"] = True
             idle()
 
@@ -826,11 +879,19 @@ def measure_stall(folder: Path, args: argparse.Namespace) -> tuple[dict[str, flo
         engine.activity_changed.connect(idle)
         coordinator.inbox_changed.connect(told)
         QTimer.singleShot(TIMEOUT_S * 1000, loop.quit)
+        gui_profile = cProfile.Profile() if args.cprofile else None
         meter.start()
         QTimer.singleShot(0, kick)
+        if gui_profile is not None:
+            gui_profile.enable()  # this thread only: what the GUI thread spends its time on
         loop.exec()
         busy_s = meter.stop()
+        if gui_profile is not None:
+            gui_profile.disable()
+            print("cProfile of the GUI thread during the sync (stalls inflated by it):")
+            pstats.Stats(gui_profile, stream=sys.stdout).sort_stats("tottime").print_stats(25)
         busy = (meter.max_ms(), meter.p99_ms(), meter.worst())
+        busy_started = meter.started
         engine.activity_changed.disconnect(idle)
 
         meter.start()
@@ -854,6 +915,11 @@ def measure_stall(folder: Path, args: argparse.Namespace) -> tuple[dict[str, flo
         f"stall: {stored} items stored, {shown} in the Inbox tab's list, {busy_s:.1f} s"
         + ("" if ok else "  <-- WRONG")
     )
+    print(", ".join(f"{name} at {at:.2f} s" for name, at in marks.items()))
+    for started, ms, event, receiver in SLOW_EVENTS or ():
+        at = started - busy_started
+        if 0 <= at <= busy_s:
+            print(f"event {event} to {receiver}: {ms:.0f} ms at {at:.2f} s")
     for at, gap in busy[2]:
         print(f"stall {gap * 1000:.0f} ms at {at:.2f} s")
     return {"max": busy[0], "p99": busy[1], "idle": idle_max, "total": busy_s}, ok
@@ -867,6 +933,9 @@ def run(args: argparse.Namespace, folder: Path) -> int:
     lines: list[str] = []
     if args.only in (None, "search"):
         db = folder / "search" / "smmdesk.sqlite3"
+        if db.exists() and not same_schema(db, folder / "schema"):
+            print("the kept profile's schema is not the app's: generating it again")
+            shutil.rmtree(db.parent)
         if not db.exists():
             db.parent.mkdir(parents=True, exist_ok=True)
             started = time.perf_counter()
@@ -908,6 +977,7 @@ def main() -> int:
     parser.add_argument("--only", choices=("search", "ingest", "stall"))
     parser.add_argument("--explain", action="store_true", help="plans of the slowest changes")
     parser.add_argument("--cprofile", action="store_true", help="profile the slowest parts")
+    parser.add_argument("--events", action="store_true", help="GUI events over 10 ms (stall)")
     parser.add_argument("--keep", type=Path, metavar="DIR", help="work in DIR and keep it")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -915,6 +985,9 @@ def main() -> int:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         FakeHost().serve()
         return 0
+    if args.events:
+        global SLOW_EVENTS
+        SLOW_EVENTS = []
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
         return run(args, args.keep.resolve())
