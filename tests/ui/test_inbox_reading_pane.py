@@ -504,13 +504,14 @@ def test_no_hiding_where_the_network_cannot(qtbot, pane, shop):
 def test_draw_winners_for_items_on_our_posts(qtbot, pane, shop):
     item = shop.item()
     pane.show_item(shop.detail(item))
-    assert pane.draw_action.isVisible() and pane.draw_action in pane.more_menu.actions()
+    assert pane.draw_button.isVisible() and pane.draw_action in pane.more_menu.actions()
     with qtbot.waitSignal(pane.draw_requested) as signal:
-        pane.draw_action.trigger()
+        pane.draw_button.click()
     assert signal.args == [shop.post_id]
     mention = shop.item("@kafija hi", kind="mention", post_remote_id="")
     pane.show_item(shop.detail(mention))
     assert not pane.draw_action.isVisible() and not pane.draw_action.isEnabled()
+    assert not pane.draw_button.isVisible()
 
 
 # --- the conversation ---------------------------------------------------------------------
@@ -533,7 +534,7 @@ def test_conversation_is_our_post_then_the_thread_with_our_replies(qtbot, pane, 
     text = pane.conversation.toPlainText()
     order = [text.index(s) for s in ("Our new roast", "first comment", "our answer", "second")]
     assert order == sorted(order)
-    assert not pane.fetch_bar.isVisible()
+    assert not pane.fetch_button.isVisible() and pane.draw_button.isVisible()
     selected = pane.conversation.textCursor().block()
     assert "this item" in selected.text()
     assert selected.blockFormat().background().color().name() == "#fff3cd"
@@ -542,7 +543,7 @@ def test_conversation_is_our_post_then_the_thread_with_our_replies(qtbot, pane, 
 def test_a_missing_parent_is_fetched_on_request(qtbot, pane, shop):
     item = shop.item("a reply to something", kind="reply", parent_remote_id="elsewhere")
     pane.show_item(shop.detail(item))
-    assert pane.fetch_bar.isVisible()
+    assert pane.fetch_bar.isVisible() and pane.fetch_button.isVisible()
     assert pane.fetch_button.text().startswith("Load the conversation from Sandbox")
     with qtbot.waitSignal(pane.fetch_thread_requested) as signal:
         pane.fetch_button.click()
@@ -567,7 +568,7 @@ def test_a_missing_parent_is_fetched_on_request(qtbot, pane, shop):
     pane.show_remote_thread(item, thread)
     text = pane.conversation.toPlainText()
     assert "<p>The post</p>" in text and "<b>Parent</b>" in text and "<i>parent</i>" in text
-    assert not pane.fetch_bar.isVisible()
+    assert not pane.fetch_button.isVisible()
     pane.show_item(shop.detail(item))  # shown again after an action: keeps the thread
     assert "<i>parent</i>" in pane.conversation.toPlainText()
 
@@ -606,3 +607,12 @@ def test_the_picker_filters_and_enter_takes_the_reply(qtbot, shop, reader):
     QTest.keyClick(picker.filter, Qt.Key.Key_Return)
     assert picker.chosen is not None and picker.chosen.title == "Opening hours"
     assert picker.result() == picker.DialogCode.Accepted
+
+
+def test_no_fetch_button_where_the_network_cannot_fetch_threads(qtbot, pane, shop):
+    with shop.store.transaction() as session:
+        session.get(Account, shop.account_id).platform = "telegram"  # threads stay Unsupported
+    item = shop.item("a reply to something", kind="reply", parent_remote_id="elsewhere")
+    pane.show_item(shop.detail(item))
+    assert not pane.fetch_button.isVisible()
+    assert not pane.fetch_bar.isVisible() and pane.draw_button.isVisible()  # still our post

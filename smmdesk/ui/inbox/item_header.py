@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from smmdesk.core.vocabulary import InboxStatus
 from smmdesk.platforms import connector_class
-from smmdesk.platforms.base import Capabilities
+from smmdesk.platforms.base import Capabilities, Connector
 from smmdesk.store.inbox_detail import InboxDetail
 from smmdesk.store.queries import AccountRow
 from smmdesk.ui.composer.targets_panel import account_capabilities
@@ -28,6 +28,14 @@ def network_name(platform: str) -> str:
         return connector_class(platform).display_name or platform.capitalize()
     except (KeyError, ImportError):
         return platform.capitalize()
+
+
+def can_fetch_thread(platform: str) -> bool:
+    """Whether the platform's connector can fetch a conversation at all (the base refuses)."""
+    try:
+        return connector_class(platform).fetch_thread is not Connector.fetch_thread
+    except (KeyError, ImportError):
+        return False
 
 
 def capabilities_of(detail: InboxDetail) -> Capabilities | None:

@@ -34,7 +34,12 @@ from smmdesk.store.inbox_detail import InboxDetail
 from smmdesk.store.queries import StoreReader
 from smmdesk.store.saved_replies import SavedReplyRow, list_saved_replies
 from smmdesk.ui.inbox import reply_checks as checks
-from smmdesk.ui.inbox.item_header import ItemHeader, capabilities_of, network_name
+from smmdesk.ui.inbox.item_header import (
+    ItemHeader,
+    can_fetch_thread,
+    capabilities_of,
+    network_name,
+)
 from smmdesk.ui.inbox.reading_parts import (
     ConversationView,
     FittedText,
@@ -170,7 +175,9 @@ class ReadingPane(QWidget):
         self.conversation = ConversationView()
         self.fetch_button = QPushButton()
         self.fetch_button.clicked.connect(self._fetch)
-        self.fetch_note = plain_label(name="ViewHint", wrap=True)
+        self.fetch_note = plain_label(wrap=True)
+        self.fetch_note.setStyleSheet("color: #b3261e;")  # it only ever says what failed
+        self.draw_button = self._button(self.draw_action)
         fetch = QHBoxLayout()
         fetch.setContentsMargins(6, 6, 6, 0)
         fetch.addWidget(self.fetch_button)
@@ -188,6 +195,7 @@ class ReadingPane(QWidget):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(conversation, "Conversation")
         self.tabs.addTab(self.history, "History")
+        self.tabs.setCornerWidget(self.draw_button, Qt.Corner.TopRightCorner)
 
         self.reply_box = ReplyBox()
         self.reply_box.saved_rows = self.saved_replies
@@ -260,13 +268,14 @@ class ReadingPane(QWidget):
         network = network_name(detail.platform)
         if self._remote is not None:
             lines = checks.remote_conversation(detail, self._remote[1])
-            self.fetch_bar.hide()
+            self.fetch_button.hide()
         else:
             lines = checks.conversation(detail)
-            wanted = checks.needs_fetch(detail)
-            self.fetch_bar.setVisible(wanted)
+            wanted = checks.needs_fetch(detail) and can_fetch_thread(detail.platform)
+            self.fetch_button.setVisible(wanted)
             self.fetch_button.setEnabled(True)
             self.fetch_button.setText(f"Load the conversation from {network}")
+        self._update_bar()
         self.conversation.show_lines(lines, detail.timezone)
         self.tabs.setTabText(0, f"Conversation ({len(lines)})")
 
@@ -282,12 +291,15 @@ class ReadingPane(QWidget):
     def show_thread_error(self, item_id: int, message: str) -> None:
         if self.detail is None or self.detail.id != item_id:
             return
-        self.fetch_bar.show()
+        self.fetch_button.show()
         self.fetch_button.setEnabled(True)
         self.fetch_button.setText("Try again")
-        self.fetch_note.setObjectName("ErrorText")
-        self.fetch_note.setStyleSheet("color: #b3261e;")
         self.fetch_note.setText(f"The conversation could not be loaded: {message}")
+        self._update_bar()
+
+    def _update_bar(self) -> None:
+        """The bar above the conversation shows only when it has something to offer."""
+        self.fetch_bar.setVisible(not self.fetch_button.isHidden())
 
     def _update_actions(self, detail: InboxDetail) -> None:
         done = detail.status == InboxStatus.DONE
@@ -308,6 +320,7 @@ class ReadingPane(QWidget):
         self.hide_action.setText("Show on the network" if detail.hidden else "Hide on the network")
         self.draw_action.setVisible(detail.post_id is not None)
         self.draw_action.setEnabled(detail.post_id is not None)
+        self._update_bar()
         web = detail.url.startswith(("https://", "http://"))
         self.open_action.setVisible(web)
         self.open_action.setEnabled(web)

@@ -57,6 +57,8 @@ def confirm(parent: QWidget, title: str, text: str, yes: str, no: str) -> bool:
     reject = box.addButton(no, QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(reject)
     box.setEscapeButton(reject)
+    for button in (accept, reject):  # the default button's bold text needs the room
+        button.setMinimumWidth(button.fontMetrics().horizontalAdvance(button.text()) * 5 // 4 + 32)
     box.exec()
     return box.clickedButton() is accept
 

@@ -246,8 +246,6 @@ def needs_fetch(detail: InboxDetail) -> bool:
     """The store holds no more than the item itself: offer to ask the network."""
     if not detail.parent_in_store:
         return True
-    if detail.kind == InboxKind.DIRECT_MESSAGE:
-        return False
     alone = all(entry.item_id == detail.id for entry in detail.thread)
     return alone and not detail.post_text
 

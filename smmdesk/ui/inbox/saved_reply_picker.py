@@ -63,6 +63,7 @@ class SavedReplyPicker(QDialog):
         self.list.setModel(self.proxy)
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list.setUniformItemSizes(True)
+        self.list.setStyleSheet("QListView::item { padding: 4px 2px; }")
         self.list.activated.connect(self._take)
         self.list.selectionModel().currentChanged.connect(self._preview)
         self.preview = QPlainTextEdit()
