@@ -28,6 +28,10 @@ Decisions worth knowing:
 * Editing keeps the post's images (they are re-sent, since some server
   versions drop attachments an edit does not name).
 * Text comes back as HTML; it is turned into plain text (``html_text``).
+* The inbox (``mastodon_inbox``) and the conversation around an item
+  (``mastodon_thread``) live in their own modules. Mastodon has no way for a
+  normal account to hide someone's reply (only mute, block or report), so
+  ``can_hide_comments`` stays False.
 """
 
 from __future__ import annotations
@@ -58,6 +62,7 @@ from smmdesk.platforms.base import (
     PublishedPost,
     PublishRequest,
     RemoteInboxItem,
+    RemoteThread,
     ScheduledPost,
     ScheduledState,
     TextCounting,
@@ -72,11 +77,13 @@ from smmdesk.platforms.mastodon_api import (
     instance_settings,
     int_of,
     list_of,
+    post_stats,
     published_post,
     text_of,
     time_of,
 )
 from smmdesk.platforms.mastodon_inbox import fetch_inbox
+from smmdesk.platforms.mastodon_thread import fetch_thread
 
 #: Mastodon refuses a scheduled time closer than this.
 MIN_SCHEDULE_LEAD = timedelta(minutes=5)
@@ -84,7 +91,6 @@ MIN_SCHEDULE_LEAD = timedelta(minutes=5)
 CLOCK_SKEW = timedelta(minutes=10)
 #: The server keeps an Idempotency-Key this long; a retry within it is safe.
 IDEMPOTENCY_WINDOW = timedelta(minutes=55)
-STATUS_BATCH = 20  # GET /api/v1/statuses?id[]= takes at most 20 ids
 RECENT_LIMIT = 40
 RECENT_PAGES = 5
 
@@ -441,38 +447,15 @@ class MastodonConnector(Connector):
             )
 
     def fetch_post_stats(self, remote_ids: Sequence[str]) -> dict[str, PostStats]:
-        ids = [i for i in dict.fromkeys(remote_ids) if i]
-        result: dict[str, PostStats] = {}
-        batch = True
-        for start in range(0, len(ids), STATUS_BATCH):
-            chunk = ids[start : start + STATUS_BATCH]
-            if batch:
-                try:
-                    page = self.api.get_list(
-                        "/api/v1/statuses", [("id[]", i) for i in chunk], doing="Reading post stats"
-                    )
-                except PermanentError:  # before 4.3: no batch lookup
-                    batch = False
-                else:
-                    for status in page:
-                        status_id = id_of(status)
-                        if status_id in chunk:
-                            result[status_id] = _post_stats(status)
-                    continue
-            for status_id in chunk:
-                try:
-                    status = self.api.get_object(
-                        f"/api/v1/statuses/{_seg(status_id)}", doing="Reading post stats"
-                    )
-                except NotFound:
-                    continue  # deleted on the network
-                result[status_id] = _post_stats(status)
-        return result
+        return post_stats(self.api, remote_ids)
 
     # --- inbox -----------------------------------------------------------------------
 
     def fetch_inbox(self, cursor: str | None) -> InboxPage:
         return fetch_inbox(self.api, self._account()[0], cursor)
+
+    def fetch_thread(self, item: RemoteInboxItem) -> RemoteThread:
+        return fetch_thread(self.api, self._account()[0], item)
 
     def reply(self, item: RemoteInboxItem, text: str) -> str:
         if not item.remote_id:
@@ -492,12 +475,3 @@ class MastodonConnector(Connector):
         if not status_id:
             raise BadResponse("The Mastodon server did not give the reply an id.")
         return status_id
-
-
-def _post_stats(status: Any) -> PostStats:
-    return PostStats(
-        likes=int_of(status, "favourites_count") or 0,
-        reposts=int_of(status, "reblogs_count") or 0,
-        replies=int_of(status, "replies_count") or 0,
-        views=None,
-    )

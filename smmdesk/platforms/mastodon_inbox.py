@@ -2,11 +2,12 @@
 
 Two sources, one inbox:
 
-* ``GET /api/v1/notifications?types[]=mention&types[]=quote`` paged forward
-  with ``min_id`` (the docs' advice: ``since_id`` returns the newest page and
-  can leave gaps). A mention whose status answers one of the account's own
-  statuses is a REPLY (``post_remote_id`` = the status it answers); one with
-  ``visibility: direct`` is a DIRECT_MESSAGE; the rest are MENTIONs.
+* ``GET /api/v1/notifications?types[]=mention&types[]=quote&types[]=update``
+  paged forward with ``min_id`` (the docs' advice: ``since_id`` returns the
+  newest page and can leave gaps). A mention whose status answers one of the
+  account's own statuses is a REPLY (``post_remote_id`` = the status it
+  answers); one with ``visibility: direct`` is a DIRECT_MESSAGE; the rest are
+  MENTIONs.
 * ``GET /api/v1/conversations`` (newest first, paged only through the
   ``Link`` header): a conversation whose last status is someone else's and
   newer than the last one seen is a DIRECT_MESSAGE. Since Mastodon 4.3 a
@@ -14,7 +15,17 @@ Two sources, one inbox:
   the notifications by default, so this second look is what finds them.
 
 Both give the status id as the item's ``remote_id``, so a message seen by
-both arrives once (and ``reply`` answers that status). The cursor is JSON:
+both arrives once (and ``reply`` answers that status).
+
+Edits: a status carries ``edited_at`` once edited, so an item read after its
+edit says ``edited=True``. Mastodon notifies an edit (type ``update``) only to
+the accounts that *boosted* the status (its fan-out sends ``update`` to
+``reblogged_by_accounts``; mentioned accounts get no notification), so an edit
+of a mention or reply reaches the inbox that way only when the user boosted
+it: it comes again under the status id with the new text. An ``update`` of a
+status that neither mentions nor answers the account is not an inbox item.
+Deletions are never notified (a deleted status's notifications disappear);
+``fetch_thread`` reports a deleted item as gone. The cursor is JSON:
 ``{"v": 1, "n": <newest notification id>, "c": <newest conversation status id>}``;
 an unreadable cursor counts as none (the newest page again; the engine drops
 items it already has), while an empty mark in a readable one means "read
@@ -36,6 +47,7 @@ from smmdesk.platforms.mastodon_api import (
     dict_of,
     id_key,
     id_of,
+    list_of,
     newest,
     text_of,
     time_of,
@@ -83,6 +95,7 @@ def _notifications(
         params: list[tuple[str, str]] = [
             ("types[]", "mention"),
             ("types[]", "quote"),
+            ("types[]", "update"),
             ("limit", str(NOTIFICATION_LIMIT)),
         ]
         if mark:
@@ -92,8 +105,9 @@ def _notifications(
         page_newest = newest(*ids)
         for notification in page:
             item = _from_notification(notification, own_id)
-            if item is not None:
-                items.setdefault(item.remote_id, item)
+            known = items.get(item.remote_id) if item is not None else None
+            if item is not None and (known is None or (item.edited and not known.edited)):
+                items[item.remote_id] = item
         if not page_newest or id_key(page_newest) <= id_key(mark):
             break  # nothing newer (or a server that ignores min_id): stop here
         mark = page_newest
@@ -104,19 +118,39 @@ def _notifications(
 
 def _from_notification(notification: Any, own_id: str) -> RemoteInboxItem | None:
     kind_name = text_of(notification, "type")
-    if kind_name not in ("mention", "quote"):
+    if kind_name not in ("mention", "quote", "update"):
         return None
     status = dict_of(notification, "status")
     account = dict_of(status, "account") or dict_of(notification, "account")
     if not status or id_of(account) == own_id:
         return None
-    item = _item(status, account, InboxKind.MENTION, notification)
+    if kind_name == "update" and not addresses(status, own_id):
+        return None  # an edit of a status the user boosted that was not to them
+    item = status_item(status, own_id, notification, quote=kind_name == "quote")
+    if item is not None and kind_name == "update":
+        item = _with(item, edited=True)
+    return item
+
+
+def addresses(status: dict[str, Any], own_id: str) -> bool:
+    """Whether a status is to the account: it answers, mentions or messages it."""
+    if id_of(status, "in_reply_to_account_id") == own_id:
+        return True
+    return any(id_of(m) == own_id for m in list_of(status, "mentions") if isinstance(m, dict))
+
+
+def status_item(
+    status: dict[str, Any], own_id: str, notification: Any = None, quote: bool = False
+) -> RemoteInboxItem | None:
+    """Someone's status as an inbox item: DIRECT_MESSAGE, REPLY to us, or MENTION."""
+    account = dict_of(status, "account") or dict_of(notification, "account")
+    item = item_of(status, account, InboxKind.MENTION, notification)
     if item is None:
         return None
     answered = id_of(status, "in_reply_to_id")
     if text_of(status, "visibility") == "direct":
         return _with(item, kind=InboxKind.DIRECT_MESSAGE, parent_remote_id=answered)
-    if kind_name == "quote":
+    if quote:
         quoted = dict_of(dict_of(status, "quote"), "quoted_status")
         return _with(item, post_remote_id=id_of(quoted))
     if answered and id_of(status, "in_reply_to_account_id") == own_id:
@@ -146,7 +180,7 @@ def _conversations(
             account = dict_of(status, "account")
             if id_of(account) == own_id:
                 continue  # our own answer is the newest: nothing to read
-            item = _item(status, account, InboxKind.DIRECT_MESSAGE, None)
+            item = item_of(status, account, InboxKind.DIRECT_MESSAGE, None)
             if item is not None:
                 item = _with(item, parent_remote_id=id_of(status, "in_reply_to_id"))
                 items.setdefault(item.remote_id, item)
@@ -156,8 +190,8 @@ def _conversations(
     return best
 
 
-def _item(
-    status: dict[str, Any], account: dict[str, Any], kind: InboxKind, notification: Any
+def item_of(
+    status: dict[str, Any], account: dict[str, Any], kind: InboxKind, notification: Any = None
 ) -> RemoteInboxItem | None:
     status_id = id_of(status)
     if not status_id:
@@ -179,6 +213,7 @@ def _item(
         created_at=created,
         url=url if url.startswith(("https://", "http://")) else "",
         author_handle=acct[:200],
+        edited=bool(text_of(status, "edited_at")),
     )
 
 

@@ -5,7 +5,12 @@ What it keeps: accounts (local, and remote ones as ``name@domain``), tokens
 statuses with increasing string ids and HTML content, media that can take a
 few polls to process (202, then 206, then 200), scheduled statuses that go out
 when the test lets time pass (``advance``), notifications and conversations
-with ``min_id``/``max_id`` and ``Link`` pagination, and ``Idempotency-Key``
+with ``min_id``/``max_id`` and ``Link`` pagination, threads
+(``/api/v1/statuses/:id/context``), edits by other people (``edit_as``: the
+status gets ``edited_at``, and the accounts that boosted it get an ``update``
+notification, as Mastodon's fan-out does; mentioned accounts get none),
+deletions by other people (``delete_as``: the status and its notifications
+vanish), and ``Idempotency-Key``
 de-duplication per account for an hour, as the real server does (it keys on
 the account, not on the token).
 
@@ -281,6 +286,40 @@ class MastodonFake(FakeServer):
             self.account_id(acct), f"@me {text}", in_reply_to_id, "direct", notify=notify
         )
 
+    def boost(self, account_id: str, status_id: str) -> None:
+        """``account_id`` boosts the status (so it is told of later edits)."""
+        with self.lock:
+            status = self.s["statuses"][status_id]
+            boosters = status.setdefault("boosted_by", [])
+            if account_id not in boosters:
+                boosters.append(account_id)
+                status["reblogs"] += 1
+            self._save()
+
+    def edit_as(self, status_id: str, text: str) -> None:
+        """The status's author edits it (``PUT /api/v1/statuses/:id`` on their server)."""
+        with self.lock:
+            status = self.s["statuses"][status_id]
+            status["text"] = text
+            status["edited_at"] = self.now()
+            for booster in status.get("boosted_by", []):
+                notification_id = self.new_id()
+                self.s["notifications"][notification_id] = {
+                    "id": notification_id,
+                    "account": booster,
+                    "type": "update",
+                    "from": status["account"],
+                    "status": status_id,
+                    "created_at": self.now(),
+                }
+            self._save()
+
+    def delete_as(self, status_id: str) -> None:
+        """The status's author deletes it: it and its notifications are gone."""
+        with self.lock:
+            self.s["statuses"][status_id]["deleted"] = True
+            self._save()
+
     def statuses_by(self, account_id: str) -> list[dict[str, Any]]:
         return [
             s
@@ -349,6 +388,7 @@ class MastodonFake(FakeServer):
             ("GET", r"/api/v1/media/(?P<id>[^/]+)", "_media"),
             ("POST", r"/api/v1/statuses", "_post_status"),
             ("GET", r"/api/v1/statuses", "_statuses_batch"),
+            ("GET", r"/api/v1/statuses/(?P<id>[^/]+)/context", "_context"),
             ("GET", r"/api/v1/statuses/(?P<id>[^/]+)", "_get_status"),
             ("PUT", r"/api/v1/statuses/(?P<id>[^/]+)", "_edit_status"),
             ("DELETE", r"/api/v1/statuses/(?P<id>[^/]+)", "_delete_status"),
@@ -628,7 +668,15 @@ class MastodonFake(FakeServer):
             "reblog": None,
             "account": self._account_json(status["account"]),
             "media_attachments": [self._media_json(m) for m in status["media_ids"]],
-            "mentions": [],
+            "mentions": [
+                {
+                    "id": target,
+                    "username": self.s["accounts"][target]["username"],
+                    "acct": self.s["accounts"][target]["acct"],
+                    "url": self._account_json(target)["url"],
+                }
+                for target in status.get("mentions", [])
+            ],
             "tags": [],
             "emojis": [],
             "card": None,
@@ -683,6 +731,7 @@ class MastodonFake(FakeServer):
                 continue
             if target != account_id and target not in mentioned:
                 mentioned.append(target)
+        status["mentions"] = mentioned
         for target in mentioned:
             if notify:
                 notification_id = self.new_id()
@@ -795,6 +844,35 @@ class MastodonFake(FakeServer):
     def _get_status(self, request: Request, id: str) -> Reply:
         self._auth(request)
         return Reply.json(self._status_json(self._visible(id)))
+
+    def _context(self, request: Request, id: str) -> Reply:
+        """Ancestors oldest first; descendants in depth-first order, as Mastodon gives them."""
+        self._auth(request)
+        status = self._visible(id)
+        ancestors: list[dict[str, Any]] = []
+        parent = self.s["statuses"].get(status["in_reply_to_id"] or "")
+        while parent is not None and not parent["deleted"] and len(ancestors) < 4096:
+            ancestors.insert(0, parent)
+            parent = self.s["statuses"].get(parent["in_reply_to_id"] or "")
+        children: dict[str, list[dict[str, Any]]] = {}
+        for other in self.s["statuses"].values():
+            if other["in_reply_to_id"] and not other["deleted"]:
+                children.setdefault(other["in_reply_to_id"], []).append(other)
+        descendants: list[dict[str, Any]] = []
+
+        def walk(status_id: str) -> None:
+            for child in sorted(children.get(status_id, []), key=lambda c: _key(c["id"])):
+                if len(descendants) < 4096:
+                    descendants.append(child)
+                    walk(child["id"])
+
+        walk(id)
+        return Reply.json(
+            {
+                "ancestors": [self._status_json(a) for a in ancestors],
+                "descendants": [self._status_json(d) for d in descendants],
+            }
+        )
 
     def _statuses_batch(self, request: Request) -> Reply:
         self._auth(request)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -26,6 +27,7 @@ from smmdesk.platforms.base import (
     PublishedPost,
     PublishRequest,
     RemoteInboxItem,
+    RemoteThread,
     ScheduledPost,
     ScheduledState,
 )
@@ -42,6 +44,7 @@ KEYS = [
     "visibility", "scheduled_at", "params", "text", "favourites_count", "reblogs_count",
     "replies_count", "followers_count", "following_count", "statuses_count", "error",
     "client_id", "client_secret", "spoiler_text", "quote", "quoted_status", "version",
+    "ancestors", "descendants", "mentions", "edited_at",
 ]  # fmt: skip
 
 scalars = st.one_of(
@@ -94,12 +97,14 @@ status_like = st.fixed_dictionaries(
         "visibility": st.sampled_from(["public", "direct"]) | scalars,
         "in_reply_to_id": ids, "in_reply_to_account_id": ids,
         "media_attachments": st.lists(st.fixed_dictionaries({"id": ids}), max_size=2) | scalars,
-        "favourites_count": scalars, "scheduled_at": times,
+        "favourites_count": scalars, "scheduled_at": times, "edited_at": times,
+        "mentions": st.lists(account_like | scalars, max_size=2) | scalars,
+        "spoiler_text": scalars,
         "params": st.fixed_dictionaries({}, optional={"text": scalars, "media_ids": json_values}),
     },
 )  # fmt: skip
 notification_like = st.fixed_dictionaries(
-    {"id": ids, "type": st.sampled_from(["mention", "quote", "follow"]) | scalars},
+    {"id": ids, "type": st.sampled_from(["mention", "quote", "update", "follow"]) | scalars},
     optional={"status": status_like | scalars, "account": account_like, "created_at": times},
 )
 conversation_like = st.fixed_dictionaries({"id": ids}, optional={"last_status": status_like})
@@ -121,6 +126,13 @@ SHAPES = {
     "scheduled": status_like,
     "notifications": st.lists(notification_like, max_size=5),
     "conversations": st.lists(conversation_like, max_size=5),
+    "context": st.fixed_dictionaries(
+        {},
+        optional={
+            "ancestors": st.lists(status_like | scalars, max_size=4) | scalars,
+            "descendants": st.lists(status_like | scalars, max_size=4) | scalars,
+        },
+    ),
 }
 header_values = st.one_of(
     st.sampled_from(["2026-01-01T12:05:00.000Z", "garbage", "30", "-5", "99999999999", ""]),
@@ -170,6 +182,8 @@ scripts = st.fixed_dictionaries({kind: st.lists(answers_for(kind), max_size=3) f
 
 def kind_of(request: Request) -> str:
     path = request.path
+    if path.endswith("/context"):
+        return "context"
     if "/scheduled_statuses" in path:
         return "scheduled"
     if path.endswith("/statuses") and request.method == "GET":
@@ -199,6 +213,7 @@ DEFAULTS: dict[str, object] = {
     "scheduled": {"id": "3", "scheduled_at": "2030-01-01T00:00:00Z", "params": {"text": "x"}},
     "notifications": [],
     "conversations": [],
+    "context": {"ancestors": [], "descendants": []},
 }  # fmt: skip
 
 
@@ -258,6 +273,7 @@ CALLS = {
     "inbox": (lambda c, img: c.fetch_inbox(None), InboxPage),
     "inbox_cursor": (lambda c, img: c.fetch_inbox('{"v": 1, "n": "5", "c": "7"}'), InboxPage),
     "reply": (lambda c, img: c.reply(ITEM, "ok"), str),
+    "thread": (lambda c, img: c.fetch_thread(ITEM), RemoteThread),
     "account_stats": (lambda c, img: c.fetch_account_stats(), AccountStats),
     "post_stats": (lambda c, img: c.fetch_post_stats(["1", "2"]), dict),
     "schedule": (lambda c, img: c.schedule(PublishRequest("x", (), KEY), LATER), ScheduledPost),
@@ -319,14 +335,52 @@ def test_any_answer_ends_in_a_dataclass_or_a_connector_error(
         assert "fuzz-token" not in str(exc)
     else:
         assert isinstance(result, expected), (method, result)
-        if isinstance(result, InboxPage):
+        if isinstance(result, InboxPage | RemoteThread):
             assert all(item.created_at.tzinfo is not None for item in result.items)
+        if isinstance(result, InboxPage):
             read_cursor(result.cursor)
         if isinstance(result, dict) and method == "post_stats":
             assert all(isinstance(v, PostStats) for v in result.values())
     finally:
         connector.close()
     assert time.monotonic() - started < 10
+
+
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    status=answers_for("status"),
+    context=st.lists(answers_for("context"), max_size=2),
+    item_id=st.sampled_from(["110000000000000009", "../x?y", "7"]),
+)
+def test_any_thread_answer_ends_in_a_thread_or_a_connector_error(server, status, context, item_id):
+    with server.lock:
+        server.script = {"status": [status], "context": list(context)}
+    connector = MastodonConnector(
+        ConnectorConfig(
+            secret={"access_token": "fuzz-token"},
+            base_url=server.base_url,
+            options={"account_id": "1", "acct": "me"},
+            timeout=0.5,
+        )
+    )
+    started = time.monotonic()
+    try:
+        thread = connector.fetch_thread(replace(ITEM, remote_id=item_id))
+    except ConnectorError as exc:
+        assert "fuzz-token" not in str(exc)
+    else:
+        assert isinstance(thread, RemoteThread)
+        assert isinstance(thread.post_text, str) and isinstance(thread.post_url, str)
+        keys = [(i.created_at, i.remote_id) for i in thread.items]
+        assert all(i.created_at.tzinfo is not None and i.remote_id for i in thread.items)
+        assert len({k[1] for k in keys}) == len(keys)
+    finally:
+        connector.close()
+    assert time.monotonic() - started < 5
 
 
 @settings(max_examples=200, deadline=None)

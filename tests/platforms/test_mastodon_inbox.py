@@ -71,7 +71,7 @@ def test_the_cursor_returns_only_what_is_new(fake, connector):
     assert [i.text for i in newer.items] == ["@me two", "@me three"]
     assert connector.fetch_inbox(newer.cursor).items == []
     sent = fake.requests_to("GET", "/api/v1/notifications")[-1]
-    assert sent.query["min_id"] and sent.query["types[]"] == ["mention", "quote"]
+    assert sent.query["min_id"] and sent.query["types[]"] == ["mention", "quote", "update"]
 
 
 def test_many_notifications_are_paged_forward_with_min_id(fake, connector):
