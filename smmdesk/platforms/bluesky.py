@@ -5,7 +5,8 @@ for a self-hosted server, its address (default ``https://bsky.social``; a
 ``ConnectorConfig.base_url`` set by the tests wins over it). Sessions, their
 renewal and the "log in as rarely as possible" rule live in
 ``bluesky_session``; facets in ``bluesky_facets``; the inbox in
-``bluesky_inbox``; image headers in ``bluesky_media``.
+``bluesky_inbox``; conversations and hiding replies (threadgate
+``hiddenReplies``) in ``bluesky_thread``; image headers in ``bluesky_media``.
 
 Decisions worth knowing:
 
@@ -43,6 +44,7 @@ from typing import Any
 
 from smmdesk.core.text_length import count_graphemes
 from smmdesk.platforms import bluesky_inbox as inbox
+from smmdesk.platforms import bluesky_thread as threads
 from smmdesk.platforms.base import (
     AccountIdentity,
     AccountStats,
@@ -59,6 +61,7 @@ from smmdesk.platforms.base import (
     PublishedPost,
     PublishRequest,
     RemoteInboxItem,
+    RemoteThread,
     TextCounting,
     TransientError,
     Unsupported,
@@ -130,7 +133,7 @@ class BlueskyConnector(Connector):
         max_image_bytes=2_000_000,
         image_types=("image/jpeg", "image/png", "image/webp"),
         native_scheduling=False,
-        can_hide_comments=False,
+        can_hide_comments=True,  # replies in our own threads (threadgate hiddenReplies)
         can_delete_comments=False,
         has_direct_messages=False,
         has_mentions=True,
@@ -415,6 +418,15 @@ class BlueskyConnector(Connector):
         if cursor is None:
             cursor = self.config.options.get("inbox_cursor") or None
         return inbox.fetch(self._call, self._did(), cursor, _utc_now())
+
+    def fetch_thread(self, item: RemoteInboxItem) -> RemoteThread:
+        return threads.fetch_thread(self._call, self._did(), item)
+
+    def hide_item(self, item: RemoteInboxItem) -> None:
+        threads.set_hidden(self._call, self._did(), item, True, _utc_now())
+
+    def unhide_item(self, item: RemoteInboxItem) -> None:
+        threads.set_hidden(self._call, self._did(), item, False, _utc_now())
 
     def _post_views(self, uris: Sequence[str]) -> list[dict[str, Any]]:
         views: list[dict[str, Any]] = []

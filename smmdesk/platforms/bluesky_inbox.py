@@ -29,6 +29,9 @@ Why it looks like this:
   is about.
 * Remote ids are at-uris (``at://did/app.bsky.feed.post/rkey``); the
   ``bsky.app`` link is built from the author's handle and the rkey.
+* Posts cannot be edited on Bluesky, so ``edited`` is never set; a deleted
+  post's notification simply disappears (nothing says it was removed), so
+  ``removed`` is never set either; ``fetch_thread`` says when an item is gone.
 """
 
 from __future__ import annotations
@@ -198,9 +201,13 @@ def thread_refs(call: Call, uri: str) -> tuple[str, str]:
 
 
 def to_item(
-    note: Mapping[str, Any], own_did: str, call: Call | None = None
+    note: Mapping[str, Any], own_did: str, call: Call | None = None, ours: bool = False
 ) -> RemoteInboxItem | None:
-    """One notification as an inbox item; None for what the inbox does not show."""
+    """One notification as an inbox item; None for what the inbox does not show.
+
+    ``ours=True`` (a conversation shown whole) keeps the account's own posts:
+    its replies are REPLY items answering their parent.
+    """
     reason = note.get("reason")
     uri = note.get("uri")
     author = note.get("author")
@@ -211,7 +218,7 @@ def to_item(
     if not isinstance(author, dict) or not isinstance(record, dict) or indexed_at is None:
         return None
     did = author.get("did")
-    if not isinstance(did, str) or not did or did == own_did:
+    if not isinstance(did, str) or not did or (did == own_did and not ours):
         return None
     handle = author.get("handle") if isinstance(author.get("handle"), str) else ""
     name = author.get("displayName")
@@ -233,7 +240,9 @@ def to_item(
         kind = InboxKind.COMMENT if parent_id == root_id else InboxKind.REPLY
         root = AtUri.parse(root_id)
         post_id = root_id if root is not None and root.repo == own_did else ""
-        if kind is InboxKind.COMMENT:
+        if did == own_did:
+            kind = InboxKind.REPLY
+        elif kind is InboxKind.COMMENT:
             parent_id = ""
     elif reason == "quote":
         post_id = quoted_uri(record) or str(subject or "")

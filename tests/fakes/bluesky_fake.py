@@ -25,7 +25,17 @@ Wire details copied from the reference servers (@atproto/pds, xrpc-server):
 * ``listNotifications`` is newest first; its cursor (``<indexedAt>::<cid>``)
   pages to older items;
 * ``resolveHandle`` of an unknown handle: 400 ``InvalidRequest`` "Unable to
-  resolve handle".
+  resolve handle";
+* ``getPostThread`` gives ``parent`` up to ``parentHeight`` and ``replies`` down
+  to ``depth`` (defaults 80 and 6), a deleted post in the chain as
+  ``notFoundPost``, and a deleted post asked for as 400 ``NotFound``; the root
+  post's view carries its ``threadgate`` (``{uri, cid, record, lists}``);
+* ``putRecord`` creates or replaces a record; ``swapRecord`` is compare and
+  swap (a CID: the record must be at it; JSON null: it must not exist), and a
+  mismatch is 400 ``InvalidSwap``. An ``app.bsky.feed.threadgate`` is checked
+  as its lexicon says: ``post`` and ``createdAt`` required, the post in the
+  same repo with the same rkey, at most 5 ``allow`` rules and 300
+  ``hiddenReplies``.
 """
 
 from __future__ import annotations
@@ -41,6 +51,7 @@ from typing import Any
 from tests.fakes.http_fake import FakeServer, Reply, Request
 
 POST = "app.bsky.feed.post"
+THREADGATE = "app.bsky.feed.threadgate"
 LIKE = "app.bsky.feed.like"
 REPOST = "app.bsky.feed.repost"
 _RKEY = re.compile(r"^[A-Za-z0-9._:~-]{1,512}$")
@@ -203,6 +214,20 @@ class BlueskyFake(FakeServer):
                 ]
             return self._store_record(did, POST, self._new_tid(), record).uri
 
+    def delete_as(self, uri: str) -> None:
+        """The author deletes a post: it and the notifications about it vanish."""
+        with self.lock:
+            self.records.pop(uri, None)
+            for notes in self.notifications.values():
+                notes[:] = [n for n in notes if n.uri != uri]
+
+    def threadgate(self, post_uri: str) -> dict[str, Any] | None:
+        """The threadgate record's value for a post, if it has one."""
+        did, _, rkey = post_uri[5:].split("/")
+        with self.lock:
+            record = self.records.get(f"at://{did}/{THREADGATE}/{rkey}")
+            return dict(record.value) if record else None
+
     def like(self, did: str, uri: str) -> str:
         with self.lock:
             subject = self.records[uri]
@@ -293,7 +318,7 @@ class BlueskyFake(FakeServer):
         return counts
 
     def _post_view(self, record: Record) -> dict[str, Any]:
-        return {
+        view = {
             "uri": record.uri,
             "cid": record.cid,
             "author": self._profile_basic(record.repo),
@@ -302,6 +327,15 @@ class BlueskyFake(FakeServer):
             "indexedAt": iso(record.indexed_at),
             "labels": [],
         }
+        gate = self.records.get(f"at://{record.repo}/{THREADGATE}/{record.uri.rsplit('/', 1)[1]}")
+        if gate is not None and not record.value.get("reply"):
+            view["threadgate"] = {
+                "uri": gate.uri,
+                "cid": gate.cid,
+                "record": gate.value,
+                "lists": [],
+            }
+        return view
 
     # --- auth -------------------------------------------------------------------------
 
@@ -457,6 +491,38 @@ class BlueskyFake(FakeServer):
             return err(400, "RecordNotFound", f"Could not locate record: {uri}")
         return Reply.json({"uri": record.uri, "cid": record.cid, "value": record.value})
 
+    def _x_com_atproto_repo_putRecord(self, request: Request, did: str) -> Reply:
+        body = request.json() or {}
+        if body.get("repo") not in (did, self.accounts[did].handle):
+            return err(401, "AuthenticationRequired", "Authentication Required")
+        collection, rkey, record = body.get("collection"), body.get("rkey"), body.get("record")
+        if not isinstance(rkey, str) or not _RKEY.match(rkey) or rkey in (".", ".."):
+            return err(400, "InvalidRequest", "Invalid record key")
+        if not isinstance(record, dict):
+            return err(400, "InvalidRequest", 'Input must have the property "record"')
+        uri = f"at://{did}/{collection}/{rkey}"
+        if "swapRecord" in body:
+            current = self.records.get(uri)
+            swap = body["swapRecord"]
+            if (current.cid if current else None) != swap:
+                return err(400, "InvalidSwap", f"Record was at {current.cid if current else None}")
+        if collection == THREADGATE:
+            problem = _threadgate_problem(record, f"at://{did}/{POST}/{rkey}")
+            if problem:
+                return err(400, "InvalidRequest", f"Invalid {THREADGATE} record: {problem}")
+        old = self.records.pop(uri, None)
+        stored = self._store_record(did, str(collection), rkey, record)
+        if old is not None:
+            stored.indexed_at = old.indexed_at
+        return Reply.json(
+            {
+                "uri": stored.uri,
+                "cid": stored.cid,
+                "commit": {"cid": self._cid("commit"), "rev": self._new_tid()},
+                "validationStatus": "valid",
+            }
+        )
+
     def _x_com_atproto_repo_deleteRecord(self, request: Request, did: str) -> Reply:
         body = request.json() or {}
         if body.get("repo") != did:
@@ -506,6 +572,25 @@ class BlueskyFake(FakeServer):
         if record is None:
             return err(400, "NotFound", f"Post not found: {uri}")
 
+        def replies(uri: str, depth: int) -> list[dict[str, Any]]:
+            children = [
+                r
+                for r in self.records.values()
+                if r.value.get("$type") == POST
+                and (r.value.get("reply") or {}).get("parent", {}).get("uri") == uri
+            ]
+            children.sort(key=lambda r: r.indexed_at)
+            out = []
+            for child in children:
+                view: dict[str, Any] = {
+                    "$type": "app.bsky.feed.defs#threadViewPost",
+                    "post": self._post_view(child),
+                }
+                if depth > 1:
+                    view["replies"] = replies(child.uri, depth - 1)
+                out.append(view)
+            return out
+
         def node(rec: Record, height: int) -> dict[str, Any]:
             out: dict[str, Any] = {
                 "$type": "app.bsky.feed.defs#threadViewPost",
@@ -525,7 +610,11 @@ class BlueskyFake(FakeServer):
                 )
             return out
 
-        return Reply.json({"thread": node(record, int(request.arg("parentHeight", "80")))})
+        thread = node(record, int(request.arg("parentHeight", "80")))
+        depth = int(request.arg("depth", "6"))
+        if depth > 0:
+            thread["replies"] = replies(record.uri, depth)
+        return Reply.json({"thread": thread})
 
     def _x_app_bsky_notification_listNotifications(self, request: Request, did: str) -> Reply:
         limit = int(request.arg("limit", "50"))
@@ -561,6 +650,23 @@ class BlueskyFake(FakeServer):
             last = page[-1]
             body["cursor"] = f"{iso(last.sort_at)}::{last.cid}"
         return Reply.json(body)
+
+
+def _threadgate_problem(record: dict[str, Any], post_uri: str) -> str:
+    """What the threadgate lexicon (and the rkey rule) says is wrong, or ''."""
+    if record.get("post") != post_uri:
+        return "Record/post must be the post with the same rkey in this repo"
+    if not isinstance(record.get("createdAt"), str):
+        return "Record/createdAt must be a string"
+    allow = record.get("allow", [])
+    if not isinstance(allow, list) or len(allow) > 5:
+        return "Record/allow must not have more than 5 elements"
+    hidden = record.get("hiddenReplies", [])
+    if not isinstance(hidden, list) or len(hidden) > 300:
+        return "Record/hiddenReplies must not have more than 300 elements"
+    if not all(isinstance(h, str) and h.startswith("at://") for h in hidden):
+        return "Record/hiddenReplies must be at-uris"
+    return ""
 
 
 def _parse(value: Any) -> datetime | None:

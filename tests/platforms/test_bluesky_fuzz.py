@@ -9,6 +9,7 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,6 +27,7 @@ from smmdesk.platforms.base import (
     PublishedPost,
     PublishRequest,
     RemoteInboxItem,
+    RemoteThread,
 )
 from smmdesk.platforms.bluesky import BlueskyConnector
 from smmdesk.platforms.bluesky_session import forget_sessions
@@ -39,6 +41,7 @@ KEYS = [
     "followersCount", "followsCount", "postsCount", "blob", "ref", "accessJwt", "refreshJwt",
     "error", "message", "thread", "parent", "post", "reply", "root", "records", "value",
     "createdAt", "text", "reasonSubject", "embed", "active", "status",
+    "replies", "hiddenReplies", "allow", "notFound", "blocked", "$type", "threadgate",
 ]  # fmt: skip
 LIKELY = st.sampled_from(
     [
@@ -56,6 +59,10 @@ LIKELY = st.sampled_from(
         "InvalidToken",
         "RecordNotFound",
         "RateLimitExceeded",
+        "InvalidSwap",
+        "NotFound",
+        "app.bsky.feed.defs#threadViewPost",
+        "app.bsky.feed.defs#notFoundPost",
         "",
     ]
 )
@@ -99,6 +106,37 @@ POST_VIEW = st.fixed_dictionaries(
     {"uri": GOOD_URI, "cid": SCALARS, "record": RECORD | JSON},
     optional={"likeCount": SCALARS, "repostCount": SCALARS, "quoteCount": SCALARS},
 )
+THREAD_POST = st.fixed_dictionaries(
+    {"uri": GOOD_URI, "author": AUTHOR | JSON, "indexedAt": TIME},
+    optional={"cid": SCALARS, "record": RECORD | JSON},
+)
+THREAD = st.recursive(
+    st.fixed_dictionaries({"post": THREAD_POST}) | JSON,
+    lambda inner: st.fixed_dictionaries(
+        {"post": THREAD_POST},
+        optional={
+            "$type": st.sampled_from(["app.bsky.feed.defs#threadViewPost"]) | SCALARS,
+            "parent": inner,
+            "replies": st.lists(inner, max_size=3) | SCALARS,
+        },
+    ),
+    max_leaves=6,
+)
+GATE = st.fixed_dictionaries(
+    {"uri": LIKELY, "cid": SCALARS},
+    optional={
+        "value": st.fixed_dictionaries(
+            {},
+            optional={
+                "post": GOOD_URI,
+                "createdAt": TIME | SCALARS,
+                "allow": st.lists(JSON, max_size=2) | SCALARS,
+                "hiddenReplies": st.lists(GOOD_URI, max_size=3) | SCALARS,
+            },
+        )
+        | JSON
+    },
+)
 SHAPED = (
     st.fixed_dictionaries(
         {"notifications": st.lists(NOTE | JSON, max_size=5)}, optional={"cursor": SCALARS}
@@ -107,6 +145,8 @@ SHAPED = (
     | st.fixed_dictionaries({"accessJwt": SCALARS, "refreshJwt": SCALARS, "did": LIKELY})
     | st.fixed_dictionaries({"uri": LIKELY, "cid": SCALARS}, optional={"value": JSON})
     | st.fixed_dictionaries({"thread": JSON})
+    | st.fixed_dictionaries({"thread": THREAD})
+    | GATE
 )
 BODIES = (
     JSON.map(lambda v: json.dumps(v).encode())
@@ -178,7 +218,12 @@ CALLS: dict[str, tuple[Callable[[BlueskyConnector], Any], Any]] = {
     "reply": (lambda c: c.reply(ITEM, "Thanks!"), str),
     "account_stats": (lambda c: c.fetch_account_stats(), AccountStats),
     "post_stats": (lambda c: c.fetch_post_stats([URI] * 30), dict),
+    "thread": (lambda c: c.fetch_thread(ITEM), RemoteThread),
+    "hide": (lambda c: c.hide_item(ITEM), type(None)),
+    "unhide": (lambda c: c.unhide_item(ITEM), type(None)),
+    "hide_unlinked": (lambda c: c.hide_item(replace(ITEM, post_remote_id="")), type(None)),
 }
+NEW = ["thread", "hide", "unhide", "hide_unlinked"]
 
 
 @settings(
@@ -190,6 +235,22 @@ CALLS: dict[str, tuple[Callable[[BlueskyConnector], Any], Any]] = {
 def test_any_answer_ends_in_a_dataclass_or_a_connector_error(
     server: ScriptedServer, name: str, script: list[Reply]
 ) -> None:
+    check_call(server, name, script)
+
+
+@settings(
+    max_examples=int(os.environ.get("BSKY_FUZZ_EXAMPLES", "120")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(name=st.sampled_from(NEW), script=st.lists(REPLIES, max_size=6))
+def test_threads_and_hiding_end_in_their_result_or_a_connector_error(
+    server: ScriptedServer, name: str, script: list[Reply]
+) -> None:
+    check_call(server, name, script)
+
+
+def check_call(server: ScriptedServer, name: str, script: list[Reply]) -> None:
     forget_sessions()
     with server.lock:
         server.script = list(script)
@@ -214,7 +275,7 @@ def test_any_answer_ends_in_a_dataclass_or_a_connector_error(
             assert result is None or isinstance(result, PublishedPost)
         else:
             assert isinstance(result, expected)
-        if isinstance(result, InboxPage):
+        if isinstance(result, InboxPage | RemoteThread):
             assert all(isinstance(i, RemoteInboxItem) for i in result.items)
             assert all(i.created_at.tzinfo is not None for i in result.items)
     finally:
