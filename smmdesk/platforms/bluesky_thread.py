@@ -6,7 +6,8 @@ chain reaches it (a post that answers nothing), is the post the conversation
 hangs under: ``post_text``. The parents below it, the item and its replies
 (flattened) are the items, oldest first, read the way the inbox reads them
 (``bluesky_inbox.to_item``), the account's own answers among them. Deleted or
-blocked posts in the chain are left out; a deleted item is said plainly.
+blocked posts in the chain are left out; a deleted item gives a thread of the
+item alone, marked ``removed`` (what the network says, not an account error).
 Other branches under the same root are other conversations and not fetched.
 
 Hiding: Bluesky lets the author of a thread hide replies in it through the
@@ -24,6 +25,7 @@ cannot be hidden by this account.
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -55,7 +57,6 @@ DEPTH = 10
 MAX_ITEMS = 300
 SWAP_ATTEMPTS = 3
 _VIEW = "app.bsky.feed.defs#threadViewPost"
-_GONE = "This post is no longer on Bluesky: its author deleted it."
 _BLOCKED = "Bluesky does not show this post to the account (a block between the two)."
 
 
@@ -94,13 +95,13 @@ def fetch_thread(call: Call, own_did: str, item: RemoteInboxItem) -> RemoteThrea
         body = call("GET", "app.bsky.feed.getPostThread", params=params)
     except XrpcError as exc:
         if exc.error == "NotFound":
-            raise PermanentError(_GONE) from None
+            return _gone(item)
         raise
     thread = body.get("thread")
     post = _view(thread)
     if post is None:
         if isinstance(thread, dict) and thread.get("notFound") is True:
-            raise PermanentError(_GONE)
+            return _gone(item)
         if isinstance(thread, dict) and thread.get("blocked") is True:
             raise PermanentError(_BLOCKED)
         raise BadResponse("Bluesky sent the conversation in an unexpected shape.")
@@ -130,6 +131,10 @@ def fetch_thread(call: Call, own_did: str, item: RemoteInboxItem) -> RemoteThrea
         post_url=post_url(str(root["uri"]), handle if isinstance(handle, str) else ""),
         items=ordered,
     )
+
+
+def _gone(item: RemoteInboxItem) -> RemoteThread:
+    return RemoteThread(post_text="", post_url="", items=[replace(item, removed=True)])
 
 
 def _replies(thread: dict[str, Any]) -> list[dict[str, Any]]:

@@ -1,7 +1,6 @@
 """The conversation around a Mastodon inbox item, for the reading pane.
 
-``GET /api/v1/statuses/:id`` (the item as it is now: a 404 means its author
-deleted it, or the account can no longer see it) and
+``GET /api/v1/statuses/:id`` (the item as it is now) and
 ``GET /api/v1/statuses/:id/context`` (``ancestors``, oldest first, and
 ``descendants``; up to 4096 each for a signed-in account). The root ancestor
 is the post the conversation hangs under, given as ``post_text``; when the
@@ -9,7 +8,9 @@ item has no ancestors it starts the conversation itself and there is no post.
 Everything else, the item included, becomes inbox items the way the inbox
 reads them (``mastodon_inbox.status_item``), the account's own answers among
 them as REPLY items, sorted oldest first and capped so that a viral thread
-cannot flood the pane.
+cannot flood the pane. A 404 means the author deleted the item (or the
+account can no longer see it): the thread is then the item alone, marked
+``removed``, which is what the network says; it is not an error of the account.
 """
 
 from __future__ import annotations
@@ -35,11 +36,6 @@ from smmdesk.platforms.mastodon_inbox import item_of, status_item
 MAX_ANCESTORS = 100
 MAX_DESCENDANTS = 300
 
-_GONE = (
-    "This message is no longer on Mastodon: its author deleted it, or the account can no "
-    "longer see it."
-)
-
 
 def fetch_thread(api: MastodonApi, own_id: str, item: RemoteInboxItem) -> RemoteThread:
     if not item.remote_id:
@@ -50,7 +46,7 @@ def fetch_thread(api: MastodonApi, own_id: str, item: RemoteInboxItem) -> Remote
         status = api.get_object(path, doing=doing)
         context = api.get_object(f"{path}/context", doing=doing)
     except NotFound:
-        raise PermanentError(_GONE) from None
+        return RemoteThread(post_text="", post_url="", items=[replace(item, removed=True)])
     ancestors = [s for s in list_of(context, "ancestors") if isinstance(s, dict)]
     descendants = [s for s in list_of(context, "descendants") if isinstance(s, dict)]
     root = ancestors[0] if ancestors else None

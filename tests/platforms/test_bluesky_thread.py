@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -110,7 +111,7 @@ def test_a_mention_that_starts_a_conversation_has_no_post(
     assert thread.items[0].kind is InboxKind.MENTION
 
 
-def test_a_deleted_item_is_said_plainly_and_a_deleted_root_leaves_no_post(
+def test_a_deleted_item_comes_back_removed_and_a_deleted_root_leaves_no_post(
     fake: BlueskyFake, me: BlueskyConnector
 ) -> None:
     ann = fake.did_of("ann.test")
@@ -119,8 +120,8 @@ def test_a_deleted_item_is_said_plainly_and_a_deleted_root_leaves_no_post(
     gone = fake.post_as(ann, "spam", mention=me._did())
     items = inbox(me)
     fake.delete_as(gone)
-    with pytest.raises(PermanentError, match="deleted"):
-        me.fetch_thread(items[gone])
+    thread = me.fetch_thread(items[gone])
+    assert thread.post_text == "" and thread.items == [replace(items[gone], removed=True)]
     below = fake.post_as(fake.did_of("bob.test"), "@brand.test and?", reply_to=comment)
     fake.delete_as(theirs)
     item = RemoteInboxItem(comment, InboxKind.REPLY, ann, "Ann", "", datetime.now(UTC))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -10,7 +11,6 @@ from smmdesk.platforms.base import (
     BadResponse,
     ConnectorError,
     InboxKind,
-    PermanentError,
     PublishRequest,
     RateLimited,
     RemoteInboxItem,
@@ -86,8 +86,9 @@ def test_a_deleted_reply_is_not_reported_and_its_thread_says_it_is_gone(fake, co
     [item] = page.items
     fake.delete_as(reply)
     assert connector.fetch_inbox(page.cursor).items == []
-    with pytest.raises(PermanentError, match="no longer on Mastodon"):
-        connector.fetch_thread(item)
+    thread = connector.fetch_thread(item)
+    assert (thread.post_text, thread.post_url) == ("", "")
+    assert thread.items == [replace(item, removed=True)]
 
 
 def test_the_thread_of_a_reply_is_the_post_and_everything_under_it(fake, connector):
