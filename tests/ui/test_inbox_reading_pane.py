@@ -494,11 +494,12 @@ def test_hiding_is_offered_where_the_network_can_and_is_confirmed(qtbot, pane, s
 
 def test_no_hiding_where_the_network_cannot(qtbot, pane, shop):
     with shop.store.transaction() as session:
-        session.get(Account, shop.account_id).platform = "bluesky"
+        session.get(Account, shop.account_id).platform = "telegram"  # declares no hiding
     item = shop.item()
     pane.show_item(shop.detail(item))
-    assert not pane.hide_action.isVisible()
-    assert pane.reply_box.count.text().endswith("/ 300") or pane.reply_box.count.text() == ""
+    assert not pane.hide_action.isVisible() and not pane.hide_action.isEnabled()
+    pane.reply_box.editor.setPlainText("Paldies!")
+    assert pane.reply_box.count.text() == "8 / 4,096"  # Telegram's own limit
 
 
 def test_draw_winners_for_items_on_our_posts(qtbot, pane, shop):

@@ -57,6 +57,7 @@ _REPLY_WORDS = {
 _BIDI_STRONG = frozenset({"R", "AL", "RLE", "RLO", "LRE", "LRO", "RLI", "LRI", "FSI", "PDF", "PDI"})
 _FIELD_MISSING = {
     "name": "No name known for this person: {name} was left out.",
+    "first_name": "No first name known for this person: {first_name} was left out.",
     "handle": "No handle known for this person: {handle} was left out.",
     "client": "No client name known: {client} was left out.",
 }
@@ -261,12 +262,8 @@ def tone_warnings(text: str, category: str, flagged_words: str) -> list[str]:
     """Plain sentences on what sounds heated in an answer to a negative item; [] otherwise."""
     if not is_negative(category):
         return []
-    issues = check_tone(text, parse_word_list(flagged_words))
-    found = []
-    for issue in issues:
-        excerpt = one_line(issue.excerpt, 60) if issue.excerpt else ""
-        found.append(f"{issue.message} (“{excerpt}”)" if excerpt else issue.message)
-    return found
+    # each message quotes its own excerpt ("“NEVER AGAIN” reads as shouting; …")
+    return [issue.message for issue in check_tone(text, parse_word_list(flagged_words))]
 
 
 def link_note(text: str, policy: str, client_name: str) -> str:
