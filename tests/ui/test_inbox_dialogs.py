@@ -9,15 +9,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from PySide6.QtCore import QLocale
 from PySide6.QtGui import QGuiApplication, QTextCursor
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QDialog, QMessageBox
 from sqlalchemy import select
 
 from smmdesk.core.clock import to_local
-from smmdesk.store.models import Account, InboxItem, Post, PostTarget, SavedReply
+from smmdesk.store.models import Account, Client, InboxItem, Post, PostTarget, SavedReply
+from smmdesk.store.triage_settings import reclassify_open_items
 from smmdesk.ui.inbox.contest_dialog import ContestDialog
 from smmdesk.ui.inbox.escalations_dialog import EscalationsDialog, csv_delimiter
 from smmdesk.ui.inbox.leaders_dialog import LeadersDialog
 from smmdesk.ui.inbox.saved_replies_dialog import SavedRepliesDialog
+from smmdesk.ui.inbox.triage_rules_dialog import TriageRulesDialog
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
@@ -310,3 +312,85 @@ def test_contest_rules_are_saved_as_typed(qtbot, store, reader, contest_post):
     qtbot.waitUntil(lambda: dialog.rules_state.text() == "Rules saved with the post.")
     with store.session() as s:
         assert s.get(Post, contest_post).contest_rules == "One entry per person."
+
+
+# --- classification rules -----------------------------------------------------------
+
+
+def item_state(store, item_id):
+    with store.session() as s:
+        item = s.get(InboxItem, item_id)
+        return item.category, item.category_source, item.due_at is not None
+
+
+def test_rules_dialog_saves_resorts_and_keeps_corrections(qtbot, store, reader, account_id):
+    kafija = "kafija latte"
+    auto = add_item(store, account_id, "a", "anna", f"I love the {kafija}", 2, category="praise")
+    corrected = add_item(
+        store, account_id, "m", "juris", f"{kafija} again", 3,
+        category="question", category_source="manual",
+    )  # fmt: skip
+    untouched = add_item(store, account_id, "u", "ilze", "Thanks!", 4, category="praise")
+    dialog = TriageRulesDialog(store, reader, 1)
+    qtbot.addWidget(dialog)
+    english = dialog.pages["en"]
+    assert "refund*" in english.editors["complaint"].toPlainText()  # the defaults, prefilled
+    assert english.state.text() == "The shipped defaults."
+
+    english.editors["spam"].appendPlainText("kafija latte")
+    dialog.sample.setPlainText("Buy a Kafija  LATTE now")
+    dialog.check()
+    assert dialog.verdict.text().startswith("Spam")
+    assert "kafija latte" in dialog.verdict.text()
+    dialog.flagged.setPlainText("cheap, your fault\ncheap")
+
+    assert dialog.save()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=5000)
+    assert dialog.message.text() == "1 item re-sorted; your own corrections were kept."
+    assert item_state(store, auto) == ("spam", "auto", False)
+    assert item_state(store, corrected) == ("question", "manual", False)
+    assert item_state(store, untouched)[:2] == ("praise", "auto")
+    with store.session() as s:
+        client = s.get(Client, 1)
+        assert "kafija latte" in client.triage_rules
+        assert '"ru"' not in client.triage_rules  # untouched languages follow the defaults
+        assert client.flagged_words == "cheap\nyour fault"
+    dialog.reject()
+    assert dialog.result() == QDialog.DialogCode.Accepted  # the Inbox reloads
+
+
+def test_a_bad_pattern_blocks_saving_and_loses_nothing(qtbot, store, reader, client_id):
+    dialog = TriageRulesDialog(store, reader, client_id)
+    qtbot.addWidget(dialog)
+    russian = dialog.pages["ru"]
+    typed = russian.editors["question"].toPlainText() + "\n/[а-/"
+    russian.editors["question"].setPlainText(typed)
+    assert not dialog.save()
+    assert dialog.tabs.currentWidget() is russian
+    assert dialog.tabs.tabText(1) == "Russian ⚠"
+    problems = russian.problem_labels["question"]
+    assert problems.isVisibleTo(dialog) and "/[а-/" in problems.text()
+    assert "Fix the problem marked in red first" in dialog.message.text()
+    assert russian.editors["question"].toPlainText() == typed
+    with store.session() as s:
+        assert s.get(Client, client_id).triage_rules == ""
+
+    russian.reset()
+    dialog.check()
+    assert not problems.isVisibleTo(dialog)
+    assert dialog.save()
+    assert "no item was re-sorted" in dialog.message.text()
+
+
+def test_reclassify_in_one_session_keeps_manual_corrections(store, account_id):
+    spam = "Earn $500 a day, write to me"
+    auto = add_item(store, account_id, "a", "x", spam, 2, category="question", status="new")
+    manual = add_item(
+        store, account_id, "b", "y", spam, 2, category="question", category_source="manual"
+    )
+    with store.transaction() as s:
+        assert reclassify_open_items(s, 1, chunk=1) == 1
+    assert item_state(store, auto) == ("spam", "auto", False)  # spam waits for no answer
+    assert item_state(store, manual)[:2] == ("question", "manual")
+    with store.transaction() as s:
+        assert reclassify_open_items(s, 1) == 0

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smmdesk.core.reply_fields import field_values, fill
+from smmdesk.core.reply_fields import FIELD_HELP, FIELDS, field_values, fill
 from smmdesk.core.vocabulary import InboxCategory
 from smmdesk.store.database import Store
 from smmdesk.store.queries import StoreReader
@@ -52,16 +52,16 @@ from smmdesk.ui.exchange.dialogs import say
 from smmdesk.ui.inbox.leaders_dialog import client_name_zone
 from smmdesk.ui.inbox.reply_checks import category_word, one_line
 
-__all__ = ["FIELDS", "SavedRepliesDialog"]
+__all__ = ["SavedRepliesDialog"]
 
-#: The fields a saved reply may use, with what each becomes.
-FIELDS: tuple[tuple[str, str], ...] = (
-    ("name", "the person's name"),
-    ("first_name", "their first name"),
-    ("client", "the client's name"),
-    ("handle", "their @handle"),
-    ("account", "the account you answer from"),
-)
+#: The fields a saved reply may use (``core.reply_fields.FIELDS``), in a few words each.
+SHORT_HELP = {
+    "name": "the person's name",
+    "first_name": "their first name",
+    "client": "the client's name",
+    "handle": "their @handle",
+    "account": "the account you answer from",
+}
 EXAMPLE_PERSON = ("Anna Bērziņa", "@anna.berzina")
 _CATEGORIES = [c.value for c in InboxCategory if c is not InboxCategory.UNSORTED]
 _ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -134,15 +134,15 @@ class SavedRepliesDialog(QDialog):
         fields_row = QHBoxLayout()
         fields_row.addWidget(QLabel("Insert"))
         self.field_buttons: dict[str, QPushButton] = {}
-        for name, meaning in FIELDS:
+        for name in FIELDS:
             button = QPushButton("{" + name + "}")
             button.setAutoDefault(False)
-            button.setToolTip(f"Becomes {meaning}")
+            button.setToolTip(f"Becomes {FIELD_HELP.get(name, name)}.")
             button.clicked.connect(lambda _=False, n=name: self.insert_field(n))
             fields_row.addWidget(button)
             self.field_buttons[name] = button
         fields_row.addStretch(1)
-        explained = "; ".join(f"{{{n}}} {m}" for n, m in FIELDS)
+        explained = "; ".join(f"{{{n}}} {SHORT_HELP.get(n, n)}" for n in FIELDS)
         self.fields_hint = QLabel(f"Filled in when you insert the reply: {explained}.")
         self.fields_hint.setObjectName("ViewHint")
         self.fields_hint.setWordWrap(True)
