@@ -394,3 +394,24 @@ def test_reclassify_in_one_session_keeps_manual_corrections(store, account_id):
     assert item_state(store, manual)[:2] == ("question", "manual")
     with store.transaction() as s:
         assert reclassify_open_items(s, 1) == 0
+
+
+def test_hostile_network_text_is_shown_as_typed(qtbot, store, reader, account_id):
+    evil = '<img src="http://evil.example/x.png"><b>Prize</b>'
+    with store.transaction() as s:
+        post = Post(client_id=1, body=evil, status="published")
+        post.targets.append(PostTarget(account_id=account_id, remote_id="p9", status="published"))
+        s.add(post)
+        s.flush()
+        post_id = post.id
+    add_item(
+        store, account_id, "h", "evil", "<i>me</i>\u202eTXET", 1,
+        author_name="<b>Boss</b>", post_remote_id="p9",
+    )  # fmt: skip
+    dialog = ContestDialog(store, reader, post_id)
+    qtbot.addWidget(dialog)
+    assert dialog.post_text.toPlainText() == evil
+    dialog.draw_now()
+    winner = cells(dialog.winners_model)[0]
+    assert winner[1] == "<b>Boss</b>"
+    assert winner[2] == "\u2068<i>me</i>\u202eTXET\u2069"  # isolated: cannot turn the row around

@@ -165,6 +165,7 @@ class TriageRulesDialog(QDialog):
         syntax = QLabel(SYNTAX)
         syntax.setObjectName("ViewHint")
         syntax.setWordWrap(True)
+        syntax.setTextFormat(Qt.TextFormat.PlainText)
         syntax.setToolTip(PATTERN_HELP)
         self.tabs = QTabWidget()
         self.pages: dict[str, _LanguagePage] = {}
