@@ -1,7 +1,7 @@
 """Inbox benchmark: filtering and searching 100,000 items, and syncing 10,000.
 
     python bench/inbox.py [--items N] [--ingest N] [--only {search,ingest,stall}]
-                          [--explain] [--cprofile] [--keep DIR]
+                          [--explain] [--cprofile] [--events] [--keep DIR]
 
 1. Search and filter. A generated profile: 5 clients in their own time zones,
    3 accounts each (Telegram, Mastodon, Bluesky), ``--items`` inbox items
@@ -56,7 +56,8 @@ Prints the five slowest changes of each kind, then:
 
 ``--explain`` adds, for the five slowest changes, each SQL statement they ran
 with its own time and ``EXPLAIN QUERY PLAN``; ``--cprofile`` the top of a
-cProfile of the slowest search and of one sync job.
+cProfile of the slowest search and filter, of one sync job and of the GUI
+thread during the stall run; ``--events`` the GUI events over 10 ms then.
 """
 
 from __future__ import annotations
