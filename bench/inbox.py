@@ -38,8 +38,8 @@
    1280x820, the app's style sheet, ``StoreReader`` first then ``attach``, as
    ``smmdesk.app`` does) showing the Inbox tab. A 2 ms ``QTimer`` on the GUI
    thread records the gaps between its ticks from ``sync_all()`` until the
-   engine is idle and the window has taken ``inbox_changed``; then the same
-   timer runs as long with nothing to do (the machine's noise floor).
+   engine is idle and a second after the window took ``inbox_changed``;
+   then the same timer runs as long with nothing to do (the noise floor).
 
 Prints the five slowest changes of each kind, then:
 
