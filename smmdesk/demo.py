@@ -21,6 +21,7 @@ from smmdesk.core.client_rules import ClientSettings
 from smmdesk.core.clock import local_to_utc
 from smmdesk.core.vocabulary import ContentType, PostStatus, TargetStatus
 from smmdesk.core.weekday_themes import dump_themes
+from smmdesk.demo_inbox import add_inbox_work
 from smmdesk.platforms.sandbox import SandboxConnector
 from smmdesk.store.clients import save_client
 from smmdesk.store.database import Store
@@ -180,6 +181,7 @@ def populate(store: Store, vault: Vault, factory: ConnectorFactory, now: datetim
         _add_history(store, connectors, now)
     for account_id in account_ids:
         SyncAccountJob(store, factory, account_id).run(JobContext(0))
+    add_inbox_work(store, now, rng)
     log.info("demo profile created with %d accounts", len(account_ids))
 
 

@@ -67,7 +67,8 @@ def _conditions(flt: InboxFilter, now: datetime) -> tuple[list[str], list[object
         where.append("i.account_id = ?")
         params.append(flt.account_id)
     elif flt.client_id is not None or flt.platform:
-        sub, sub_params = [], []
+        sub: list[str] = []
+        sub_params: list[object] = []
         if flt.client_id is not None:
             sub.append("client_id = ?")
             sub_params.append(flt.client_id)
@@ -185,14 +186,15 @@ def audience_leaders(
     """The most active people in a client's audience over a period.
 
     The client's own accounts are left out (a brand answering itself is not
-    an audience leader); one person is one author on one account.
+    an audience leader), and so is spam; one person is one author on one
+    account.
     """
     rows = db.execute(
         "SELECT i.author_id, max(i.author_name), max(i.author_handle), a.handle, a.platform, "
         "count(*), sum(i.kind IN ('comment', 'reply')), max(i.created_at) "
         "FROM inbox_items i JOIN accounts a ON a.id = i.account_id "
         "WHERE a.client_id = ? AND i.created_at >= ? AND i.created_at < ? "
-        "AND i.author_id != '' AND i.author_id NOT IN "
+        "AND i.category != 'spam' AND i.author_id != '' AND i.author_id NOT IN "
         "(SELECT remote_id FROM accounts WHERE client_id = ? AND remote_id != '') "
         "GROUP BY i.account_id, i.author_id ORDER BY count(*) DESC, max(i.created_at) DESC "
         "LIMIT ?",

@@ -28,10 +28,10 @@ from smmdesk.platforms.base import (
     PostStats,
     RateLimited,
 )
-from smmdesk.store import inbox_search
 from smmdesk.store.database import Store
-from smmdesk.store.models import Account, AccountMetric, InboxItem, PostMetric, PostTarget
+from smmdesk.store.models import Account, AccountMetric, PostMetric, PostTarget
 from smmdesk.sync.connectors import ConnectorFactory
+from smmdesk.sync.inbox_ingest import IngestRules, ingest_page
 from smmdesk.sync.jobs import Job, JobContext
 from smmdesk.vault import Vault
 
@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 
 #: Post metrics are refreshed for posts published within this window.
 POST_METRICS_WINDOW = timedelta(days=30)
+#: A sync that brought more new items than this refreshes the planner's statistics.
+OPTIMIZE_AFTER = 1000
 
 
 def record_account_error(store: Store, account_id: int, exc: ConnectorError) -> None:
@@ -157,6 +159,7 @@ class SyncResult:
     account_id: int
     new_items: int
     followers: int | None
+    updated_items: int = 0  # edited or removed on the network since the last sync
 
 
 class SyncAccountJob(Job[SyncResult]):
@@ -188,7 +191,7 @@ class SyncAccountJob(Job[SyncResult]):
             session.expunge(account)
         connector = self.factory.for_account(account)
         try:
-            new_items = self._sync_inbox(ctx, connector, account.inbox_cursor)
+            new_items, updated = self._sync_inbox(ctx, connector, account.inbox_cursor)
             ctx.check_cancelled()
             followers = self._sync_metrics(connector)
         except ConnectorError as exc:
@@ -201,10 +204,16 @@ class SyncAccountJob(Job[SyncResult]):
                 stored.status_message = ""
                 stored.paused_until = None
                 stored.last_synced_at = datetime.now(UTC)
-        return SyncResult(self.account_id, new_items, followers)
+        if new_items > OPTIMIZE_AFTER:
+            self.store.optimize()  # the inbox list's counts lean on fresh statistics
+        return SyncResult(self.account_id, new_items, followers, updated)
 
-    def _sync_inbox(self, ctx: JobContext, connector: Connector, cursor: str | None) -> int:
-        added = 0
+    def _sync_inbox(
+        self, ctx: JobContext, connector: Connector, cursor: str | None
+    ) -> tuple[int, int]:
+        added = updated = 0
+        with self.store.session() as session:
+            rules = IngestRules.for_account(session, self.account_id)
         for page_number in range(1, 1000):
             ctx.check_cancelled()
             page = connector.fetch_inbox(cursor)
@@ -213,45 +222,17 @@ class SyncAccountJob(Job[SyncResult]):
                     self._save_cursor_only(page.cursor, page.post_stats)
                 break
             with self.store.transaction() as session:
-                remote_ids = [item.remote_id for item in page.items]
-                known = set(
-                    session.scalars(
-                        select(InboxItem.remote_id).where(
-                            InboxItem.account_id == self.account_id,
-                            InboxItem.remote_id.in_(remote_ids),
-                        )
-                    )
-                )
-                for item in page.items:
-                    if item.remote_id in known:
-                        continue
-                    known.add(item.remote_id)
-                    session.add(
-                        InboxItem(
-                            account_id=self.account_id,
-                            kind=item.kind,
-                            remote_id=item.remote_id,
-                            post_remote_id=item.post_remote_id,
-                            parent_remote_id=item.parent_remote_id,
-                            author_id=item.author_id,
-                            author_name=item.author_name,
-                            author_handle=item.author_handle,
-                            body=item.text,
-                            url=item.url,
-                            created_at=item.created_at,
-                        )
-                    )
-                    added += 1
+                count = ingest_page(session, self.account_id, page.items, rules)
+                added += count.added
+                updated += count.updated
                 account = session.get(Account, self.account_id)
                 assert account is not None
                 account.inbox_cursor = page.cursor
                 if page.post_stats:
                     record_post_stats(session, self.account_id, page.post_stats)
-                session.flush()
-                inbox_search.index_new_items(session)
             cursor = page.cursor
             ctx.progress(page_number, 0, f"{added} new items")
-        return added
+        return added, updated
 
     def _save_cursor_only(self, cursor: str, post_stats: Mapping[str, PostStats]) -> None:
         """A page with no items can still move the cursor (Telegram's offset)."""

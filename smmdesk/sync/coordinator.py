@@ -186,7 +186,7 @@ class SyncCoordinator(QObject):
                 self.network.report_reachable()
             self._later(
                 accounts=True,
-                inbox=account_id if result.new_items else None,
+                inbox=account_id if result.new_items or result.updated_items else None,
                 metrics=account_id,
             )
 

@@ -15,13 +15,15 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from smmdesk.core.vocabulary import InboxKind, InboxStatus, ReplyStatus
+from smmdesk.core.vocabulary import InboxStatus, ReplyStatus
 from smmdesk.logs import redact
-from smmdesk.platforms.base import ConnectorError, RemoteInboxItem
+from smmdesk.platforms.base import ConnectorError
 from smmdesk.store.database import Store
+from smmdesk.store.inbox import record_event
 from smmdesk.store.models import Account, InboxItem, Reply
 from smmdesk.sync.account_jobs import record_account_error
 from smmdesk.sync.connectors import ConnectorFactory
+from smmdesk.sync.inbox_jobs import remote_item
 from smmdesk.sync.jobs import Job, JobContext
 from smmdesk.sync.publish_outcomes import outcome_unknown
 
@@ -67,18 +69,7 @@ class SendReplyJob(Job[ReplyResult]):
             assert item is not None
             account = session.get(Account, item.account_id)
             assert account is not None
-            remote = RemoteInboxItem(
-                remote_id=item.remote_id,
-                kind=InboxKind(item.kind),
-                author_id=item.author_id,
-                author_name=item.author_name,
-                text=item.body,
-                created_at=item.created_at,
-                post_remote_id=item.post_remote_id,
-                parent_remote_id=item.parent_remote_id,
-                url=item.url,
-                author_handle=item.author_handle,
-            )
+            remote = remote_item(item)
             body, item_id = reply.body, item.id
             session.expunge(account)
         connector = self.factory.for_account(account)
@@ -101,8 +92,12 @@ class SendReplyJob(Job[ReplyResult]):
             reply.error = ""
             item = session.get(InboxItem, item_id)
             if item is not None:
-                item.status = InboxStatus.REPLIED
+                # An escalated or done item keeps its mark; the clock stops either way.
+                if item.status == InboxStatus.NEW:
+                    item.status = InboxStatus.REPLIED
                 item.first_response_at = item.first_response_at or now
+                item.due_at = None
+            record_event(session, item_id, "reply_sent")
         return ReplyResult(self.reply_id, item_id, remote_id)
 
     def _failed(self, exc: ConnectorError) -> None:
@@ -113,6 +108,7 @@ class SendReplyJob(Job[ReplyResult]):
             reply.error = redact(str(exc))[:1000]
             if not (exc.retryable or outcome_unknown(exc)) and not _waits(exc):
                 reply.status = ReplyStatus.FAILED
+                record_event(session, reply.item_id, "reply_failed", reply.error)
 
 
 def _waits(exc: ConnectorError) -> bool:

@@ -147,6 +147,11 @@ class MainWindow(QMainWindow):
         coordinator.missed_posts_found.connect(lambda _missed: self.show_attention())
         self.status.attention_clicked.connect(self.show_attention)
         self.calendar.moves.moved.connect(coordinator.post_changed)
+        from smmdesk.ui.inbox.inbox_wiring import watch_overdue
+
+        self.overdue_watch = watch_overdue(self, store, coordinator)
+        if self.inbox_tab.content is not None:
+            self.inbox_tab.content.attach(store, coordinator, self.overdue_watch)  # type: ignore[attr-defined]
 
     def show_attention(self) -> None:
         """The list of failed and missed posts, with what can be done about each."""
@@ -174,15 +179,26 @@ class MainWindow(QMainWindow):
         tab = InboxTab(self.reader)
         tab.set_client(self.sidebar.current_client())
         tab.idea_requested.connect(self._idea_from_inbox)
+        if self.store is not None and self.coordinator is not None:
+            tab.attach(self.store, self.coordinator, self.overdue_watch)
         return tab
+
+    def show_overdue(self) -> None:
+        self.show_tab(1)
+        self.inbox_tab.ensure()
+        self.inbox_tab.content.show_overdue()  # type: ignore[union-attr]
 
     def _idea_from_inbox(self, item_id: int) -> None:
         if self.store is None:
             return
         from smmdesk.store.ideas import inbox_item_to_idea
+        from smmdesk.store.inbox import record_event
 
         with self.store.transaction() as session:
-            inbox_item_to_idea(session, item_id)
+            idea_id = inbox_item_to_idea(session, item_id)
+            record_event(session, item_id, "idea", f"Idea {idea_id}")
+        if self.inbox_tab.content is not None:
+            self.inbox_tab.content.refresh_after_action(item_id)  # type: ignore[attr-defined]
         if self.ideas_tab.content is not None:
             self.ideas_tab.content.reload()  # type: ignore[attr-defined]
         self.statusBar().showMessage("Added to Ideas", 4000)

@@ -51,6 +51,7 @@ def describe(status: SyncStatus) -> str:
 
 class SyncStatusBar(QStatusBar):
     attention_clicked = Signal()
+    overdue_clicked = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -73,6 +74,13 @@ class SyncStatusBar(QStatusBar):
         self.attention.clicked.connect(self.attention_clicked)
         self.attention.hide()
         self.addPermanentWidget(self.attention)
+        self.overdue = QPushButton()
+        self.overdue.setObjectName("AttentionButton")
+        self.overdue.setFlat(True)
+        self.overdue.setToolTip("Inbox items past the client's reply target: show them")
+        self.overdue.clicked.connect(self.overdue_clicked)
+        self.overdue.hide()
+        self.addPermanentWidget(self.overdue)
         self.addPermanentWidget(self.error_label)
         self.addPermanentWidget(self.progress)
         self._show_progress = QTimer(self)
@@ -101,6 +109,11 @@ class SyncStatusBar(QStatusBar):
         else:
             self._show_progress.stop()
             self.progress.hide()
+
+    def show_overdue(self, count: int) -> None:
+        """Rule 8 of SMM-PRACTICE: answers past the client's target stand out."""
+        self.overdue.setText(f"⏰ {count} overdue")
+        self.overdue.setVisible(count > 0)
 
     def show_progress(self, job_id: int, done: int, total: int, text: str) -> None:
         if total > 0:

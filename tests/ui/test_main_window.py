@@ -33,7 +33,7 @@ def test_demo_data_fills_all_three_tabs(qtbot, demo_store, window):
     inbox = window.inbox_tab.content
     assert inbox is not None and inbox.model.rowCount() >= 200
     inbox.table.selectRow(0)
-    assert inbox.body.toPlainText()
+    assert inbox.pane.body.toPlainText()
 
     window.tabs.setCurrentIndex(2)
     analytics = window.analytics_tab.content
@@ -88,9 +88,9 @@ def test_network_text_is_shown_as_plain_text(qtbot, store, client_id, window):
     window.tabs.setCurrentIndex(1)
     inbox = window.inbox_tab.content
     inbox.table.selectRow(0)
-    assert inbox.body.toPlainText() == raw
-    assert inbox.heading.textFormat() == Qt.TextFormat.PlainText
-    assert inbox.heading.text().startswith("<i>Mallory</i>")
+    assert inbox.pane.body.toPlainText() == raw
+    assert inbox.pane.heading.textFormat() == Qt.TextFormat.PlainText
+    assert inbox.pane.heading.text().startswith("<i>Mallory</i>")
     assert inbox.model.index(0, 4).data() == raw
 
 
@@ -173,7 +173,7 @@ def test_an_inbox_item_becomes_an_idea(qtbot, demo_store, window):
     inbox.table.selectRow(0)
     with demo_store.session() as session:
         before = session.query(Idea).count()
-    inbox.idea_button.click()
+    inbox.pane.idea_action.trigger()
     with demo_store.session() as session:
         assert session.query(Idea).count() == before + 1
     window.tabs.setCurrentIndex(3)
