@@ -9,6 +9,7 @@ from PySide6.QtTest import QTest
 
 from smmdesk.store.models import Account, InboxItem
 from smmdesk.sync.coordinator import SyncStatus
+from smmdesk.ui.inbox.inbox_model import TEXT_COLUMN
 from smmdesk.ui.status_bar import describe
 
 
@@ -91,7 +92,7 @@ def test_network_text_is_shown_as_plain_text(qtbot, store, client_id, window):
     assert inbox.pane.body.toPlainText() == raw
     assert inbox.pane.heading.textFormat() == Qt.TextFormat.PlainText
     assert inbox.pane.heading.text().startswith("<i>Mallory</i>")
-    assert inbox.model.index(0, 4).data() == raw
+    assert inbox.model.index(0, TEXT_COLUMN).data() == raw
 
 
 def test_status_bar_wording():
@@ -140,7 +141,7 @@ def test_inbox_tooltip_keeps_markup_literal(qtbot, store, client_id, window):
     window.refresh_clients()
     window.show()
     window.tabs.setCurrentIndex(1)
-    tooltip = window.inbox_tab.content.model.index(0, 4).data(Qt.ItemDataRole.ToolTipRole)
+    tooltip = window.inbox_tab.content.model.index(0, TEXT_COLUMN).data(Qt.ItemDataRole.ToolTipRole)
     assert "&lt;b&gt;not bold&lt;/b&gt;" in tooltip and "<b>" not in tooltip
 
 

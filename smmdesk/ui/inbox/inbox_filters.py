@@ -8,7 +8,14 @@ per word rather than one per key.
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from smmdesk.core.vocabulary import InboxCategory, InboxKind, InboxStatus
 from smmdesk.store.inbox_queries import InboxFilter, account_choices, platform_choices
@@ -48,22 +55,26 @@ class InboxFilterBar(QWidget):
         self.overdue = QCheckBox("Overdue only")
         self.overdue.setToolTip("Items waiting longer than the client's reply target")
         for combo in (self.account, self.network, self.kind, self.status, self.category):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(7)
             combo.currentIndexChanged.connect(self._apply)
         self.overdue.toggled.connect(self._apply)
 
-        layout = QHBoxLayout(self)
+        # Two rows, and combos that may shrink, so the list side stays narrow
+        # enough for a 1280-pixel window with the reading pane beside it.
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.overdue)
+        combos = QHBoxLayout()
+        for combo in (self.account, self.network, self.kind, self.status, self.category):
+            combos.addWidget(combo, 1)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.search, 2)
-        for widget in (
-            self.account,
-            self.network,
-            self.kind,
-            self.status,
-            self.category,
-            self.overdue,
-        ):
-            layout.addWidget(widget)
+        layout.setSpacing(6)
+        layout.addLayout(top)
+        layout.addLayout(combos)
         self.refresh_choices()
 
     def focus_search(self) -> None:

@@ -27,9 +27,14 @@ from smmdesk.ui.theme import platform_icon
 _Index = QModelIndex | QPersistentModelIndex
 PAGE_SIZE = 200
 MAX_CACHED_PAGES = 20
-COLUMNS = ("Received", "Account", "Kind", "From", "Text", "Category", "Status", "Answer within")
-TEXT_COLUMN = 4
-CLOCK_COLUMN = 7
+# Kind shows as a mark before the author; the status column shows the reply
+# clock while an answer is due, so the list fits beside the reading pane.
+COLUMNS = ("Received", "From", "Account", "Text", "Category", "Status")
+FROM_COLUMN = 1
+ACCOUNT_COLUMN = 2
+TEXT_COLUMN = 3
+CLOCK_COLUMN = 5
+_KIND_MARKS = {"direct_message": "✉ ", "mention": "@ ", "reply": "↪ "}
 _OVERDUE = QColor("#c62828")
 _QUIET = QColor("#8a8f98")
 
@@ -128,12 +133,12 @@ class InboxTableModel(QAbstractTableModel):
             return self._display(item, column)
         if role == self.RowRole:
             return item
-        if role == Qt.ItemDataRole.DecorationRole and column == 1:
+        if role == Qt.ItemDataRole.DecorationRole and column == ACCOUNT_COLUMN:
             return platform_icon(item.platform)
         if role == Qt.ItemDataRole.FontRole:
             if item.removed:
                 return self._italic
-            if item.status == InboxStatus.NEW and column in (3, CLOCK_COLUMN):
+            if item.status == InboxStatus.NEW and column in (FROM_COLUMN, CLOCK_COLUMN):
                 return self._bold
         if role == Qt.ItemDataRole.ForegroundRole:
             if item.removed or item.hidden or item.status == InboxStatus.DONE:
@@ -142,6 +147,8 @@ class InboxTableModel(QAbstractTableModel):
                 left = self.minutes_left(item)
                 if left is not None and left < 0:
                     return QBrush(_OVERDUE)
+        if role == Qt.ItemDataRole.ToolTipRole and column == FROM_COLUMN:
+            return _kind_label(item.kind)
         if role == Qt.ItemDataRole.ToolTipRole and column == TEXT_COLUMN:
             # Qt guesses whether a tooltip is rich text; escaping it inside an
             # explicit paragraph keeps network text literal (invariant 5).
@@ -151,24 +158,20 @@ class InboxTableModel(QAbstractTableModel):
     def _display(self, item: InboxListRow, column: int) -> str:
         if column == 0:
             return f"{to_local(item.created_at, item.timezone):%d %b %H:%M}"
-        if column == 1:
+        if column == FROM_COLUMN:
+            return _KIND_MARKS.get(item.kind, "") + item.author_name
+        if column == ACCOUNT_COLUMN:
             return item.handle
-        if column == 2:
-            return _kind_label(item.kind)
-        if column == 3:
-            return item.author_name
         if column == TEXT_COLUMN:
             text = " ".join(item.body.split())[:200]
             if item.removed:
                 return "(removed) " + text
             return "(hidden) " + text if item.hidden else text
-        if column == 5:
+        if column == 4:
             return "" if item.category == "unsorted" else item.category.capitalize()
-        if column == 6:
-            return item.status.capitalize()
         if column == CLOCK_COLUMN:
             left = self.minutes_left(item)
-            return "" if left is None else format_time_left(left)
+            return item.status.capitalize() if left is None else format_time_left(left)
         return ""
 
 

@@ -33,7 +33,8 @@ from smmdesk.store.inbox_queries import InboxFilter, overdue_count
 from smmdesk.store.queries import StoreReader
 from smmdesk.ui.inbox.inbox_actions import InboxActions
 from smmdesk.ui.inbox.inbox_filters import InboxFilterBar
-from smmdesk.ui.inbox.inbox_model import TEXT_COLUMN, InboxTableModel
+from smmdesk.ui.inbox.inbox_model import InboxTableModel
+from smmdesk.ui.inbox.inbox_row_delegate import ROW_HEIGHT, InboxRowDelegate
 from smmdesk.ui.inbox.reading_pane import ReadingPane
 
 if TYPE_CHECKING:
@@ -66,13 +67,17 @@ class InboxTab(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((92, 140, 70, 130, 0, 80, 72, 118)):
-            if width:
-                self.table.setColumnWidth(column, width)
-        header.setSectionResizeMode(TEXT_COLUMN, QHeaderView.ResizeMode.Stretch)
+        # One column drawn as a two-line card per item; the model keeps its
+        # columns (for the tests and for assistive tools), the view shows one.
+        self.row_delegate = InboxRowDelegate(self.model)
+        self.table.setItemDelegateForColumn(0, self.row_delegate)
+        self.table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+        self.table.horizontalHeader().hide()
+        self.table.setShowGrid(False)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        for column in range(1, self.model.columnCount()):
+            self.table.setColumnHidden(column, True)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
 
         self.count_label = QLabel()
@@ -99,9 +104,9 @@ class InboxTab(QWidget):
         splitter = QSplitter()
         splitter.addWidget(list_side)
         splitter.addWidget(self.pane)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([3000, 2000])  # proportions; Qt scales them to the width
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([1000, 1000])  # proportions; Qt scales them to the width
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 12)
