@@ -249,6 +249,10 @@ class Connector(ABC):
     #: True for a network that lives on this computer (the sandbox): its jobs
     #: run while offline.
     local_only: bool = False
+    # True when fetch_inbox(cursor) only reads, so the engine may fetch the
+    # next page while it stores this one. False where a fetch acknowledges
+    # what came before it (Telegram's getUpdates offset).
+    inbox_prefetch_safe: bool = False
     credential_fields: tuple[CredentialField, ...] = ()
 
     def __init__(self, config: ConnectorConfig) -> None:

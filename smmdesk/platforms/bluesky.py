@@ -124,6 +124,7 @@ class BlueskyConnector(Connector):
     """Bluesky through the account's PDS (``bsky.social`` or self-hosted)."""
 
     platform = "bluesky"
+    inbox_prefetch_safe = True  # listNotifications only reads (no updateSeen)
     display_name = "Bluesky"
     capabilities = Capabilities(
         max_text_length=300,

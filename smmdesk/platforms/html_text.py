@@ -28,6 +28,31 @@ _ANY_SPACE = re.compile(r"\s+")
 _REMOTE_MENTION = re.compile(r"(?<![\w@])@([\w.-]+)@[\w.-]+\w")
 
 
+# What a Mastodon server actually sends: text, p/br/a/span tags whose
+# attributes hold no angle brackets. Such a fragment is read with one regular
+# expression, several times faster than HTMLParser (a sync reads thousands);
+# anything else goes to the parser.
+_SIMPLE = re.compile(r"(?:[^<]|</?(?:p|br|a|span)(?:\s[^<>]*)?/?>)*")
+_SIMPLE_TAG = re.compile(r"<(/?)(p|br|a|span)(?:\s[^<>]*)?(/?)>")
+
+
+def _simple_text(fragment: str) -> str:
+    parts: list[str] = []
+    position = 0
+    for tag in _SIMPLE_TAG.finditer(fragment):
+        if tag.start() > position:
+            parts.append(html.unescape(fragment[position : tag.start()]))
+        name = tag.group(2)
+        if name == "br" and not tag.group(1):
+            parts.append("\n")
+        elif name == "p" and parts and not tag.group(3):
+            parts.append("\n\n")
+        position = tag.end()
+    if position < len(fragment):
+        parts.append(html.unescape(fragment[position:]))
+    return "".join(parts)
+
+
 class _TextParser(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -65,13 +90,16 @@ def html_to_text(fragment: object) -> str:
     """Plain text of an HTML fragment; never raises, whatever it is given."""
     if not isinstance(fragment, str) or not fragment:
         return ""
-    parser = _TextParser()
-    try:
-        parser.feed(fragment)
-        parser.close()
-        raw = "".join(parser.parts)
-    except Exception:  # HTMLParser is lenient, but a fallback costs nothing
-        raw = html.unescape(_TAG.sub("", fragment))
+    if _SIMPLE.fullmatch(fragment):
+        raw = _simple_text(fragment)
+    else:
+        parser = _TextParser()
+        try:
+            parser.feed(fragment)
+            parser.close()
+            raw = "".join(parser.parts)
+        except Exception:  # HTMLParser is lenient, but a fallback costs nothing
+            raw = html.unescape(_TAG.sub("", fragment))
     lines = [_SPACES.sub(" ", line).strip() for line in raw.split("\n")]
     text = "\n".join(lines)
     return _MANY_NEWLINES.sub("\n\n", text).strip()

@@ -116,6 +116,7 @@ def _digest(*parts: str) -> str:
 
 class MastodonConnector(Connector):
     platform = "mastodon"
+    inbox_prefetch_safe = True  # notifications and conversations are only read
     display_name = "Mastodon"
     capabilities = Capabilities(
         max_text_length=500,

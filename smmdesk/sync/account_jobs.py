@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -211,27 +212,43 @@ class SyncAccountJob(Job[SyncResult]):
     def _sync_inbox(
         self, ctx: JobContext, connector: Connector, cursor: str | None
     ) -> tuple[int, int]:
+        """Fetch and store pages until the network has nothing newer.
+
+        Where fetching is free of side effects (``inbox_prefetch_safe``), the
+        next page is fetched while this one is stored, so the network's wait
+        and the storing overlap; a network whose fetch acknowledges what came
+        before (Telegram's offset) is read one page at a time, so nothing is
+        acknowledged before it is stored.
+        """
         added = updated = 0
         with self.store.session() as session:
             rules = IngestRules.for_account(session, self.account_id)
-        for page_number in range(1, 1000):
-            ctx.check_cancelled()
-            page = connector.fetch_inbox(cursor)
-            if not page.items:
-                if page.post_stats or page.cursor != cursor:
-                    self._save_cursor_only(page.cursor, page.post_stats)
-                break
-            with self.store.transaction() as session:
-                count = ingest_page(session, self.account_id, page.items, rules)
-                added += count.added
-                updated += count.updated
-                account = session.get(Account, self.account_id)
-                assert account is not None
-                account.inbox_cursor = page.cursor
-                if page.post_stats:
-                    record_post_stats(session, self.account_id, page.post_stats)
-            cursor = page.cursor
-            ctx.progress(page_number, 0, f"{added} new items")
+        prefetch = connector.inbox_prefetch_safe
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="inbox-fetch") as fetcher:
+            pending = fetcher.submit(connector.fetch_inbox, cursor) if prefetch else None
+            for page_number in range(1, 1000):
+                page = pending.result() if pending is not None else connector.fetch_inbox(cursor)
+                pending = None
+                ctx.check_cancelled()
+                if not page.items:
+                    if page.post_stats or page.cursor != cursor:
+                        self._save_cursor_only(page.cursor, page.post_stats)
+                    break
+                if prefetch:
+                    pending = fetcher.submit(connector.fetch_inbox, page.cursor)
+                with self.store.transaction() as session:
+                    count = ingest_page(session, self.account_id, page.items, rules)
+                    added += count.added
+                    updated += count.updated
+                    account = session.get(Account, self.account_id)
+                    assert account is not None
+                    account.inbox_cursor = page.cursor
+                    if page.post_stats:
+                        record_post_stats(session, self.account_id, page.post_stats)
+                cursor = page.cursor
+                ctx.progress(page_number, 0, f"{added} new items")
+            if pending is not None:
+                pending.cancel()
         return added, updated
 
     def _save_cursor_only(self, cursor: str, post_stats: Mapping[str, PostStats]) -> None:
