@@ -104,10 +104,14 @@ class InboxActions:
 
     def retry_reply(self, reply_id: int, body: str) -> None:
         item_id = self.tab.current_item_id or 0
-        if (
-            self._write(item_id, lambda s: inbox_store.requeue_reply(s, reply_id, body or None))
-            and self.coordinator is not None
-        ):
+        reason = getattr(self.tab.pane, "link_reason", "") or ""
+
+        def requeue(session: Any) -> None:
+            inbox_store.requeue_reply(session, reply_id, body or None)
+            if reason and item_id:
+                inbox_store.record_event(session, item_id, "reply_queued", f"Link: {reason}")
+
+        if self._write(item_id, requeue) and self.coordinator is not None:
             self.coordinator.send_replies([reply_id])
 
     def cancel_reply(self, reply_id: int) -> None:
