@@ -108,4 +108,3 @@ def _mark(session: Session, item: InboxItem, status: InboxStatus) -> None:
     item.status = status
     item.due_at = None
     record_event(session, item.id, "status", status.value)
-

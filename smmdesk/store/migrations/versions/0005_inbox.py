@@ -28,9 +28,7 @@ def upgrade() -> None:
             sa.Column("category_source", sa.String(10), nullable=False, server_default="auto")
         )
         batch.add_column(sa.Column("language", sa.String(8), nullable=False, server_default=""))
-        batch.add_column(
-            sa.Column("escalation_note", sa.Text(), nullable=False, server_default="")
-        )
+        batch.add_column(sa.Column("escalation_note", sa.Text(), nullable=False, server_default=""))
         batch.add_column(sa.Column("escalated_at", sa.DateTime(), nullable=True))
         batch.add_column(sa.Column("hidden_at", sa.DateTime(), nullable=True))
         batch.add_column(sa.Column("removed_at", sa.DateTime(), nullable=True))
