@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
 def fill(menu: QMenu, tab: InboxTab, store: Store) -> None:
     menu.clear()
+    menu.addAction("Check for new items now", lambda: _sync_now(tab))
+    menu.addSeparator()
     saved = menu.addAction("Saved replies…", lambda: _saved_replies(tab, store))
     saved.setShortcut(QKeySequence("Ctrl+Shift+R"))
     menu.addAction("Classification rules and flagged words…", lambda: _rules(tab, store))
@@ -22,6 +24,19 @@ def fill(menu: QMenu, tab: InboxTab, store: Store) -> None:
     menu.addAction("Audience leaders…", lambda: _leaders(tab))
     menu.addAction("Escalated items and export…", lambda: _escalations(tab))
     tab.addAction(saved)
+
+
+def _sync_now(tab: InboxTab) -> None:
+    """On demand: the filtered account, or every account (the Sync menu's F5)."""
+    coordinator = tab.actions.coordinator
+    if coordinator is None:
+        return
+    account_id = tab.filters.current.account_id
+    if account_id is not None:
+        coordinator.sync_account(account_id)
+    else:
+        coordinator.sync_all()
+    tab.window().statusBar().showMessage("Checking for new comments and messages…", 4000)
 
 
 def _needs_client(tab: InboxTab, what: str) -> int | None:
