@@ -235,6 +235,20 @@ class BadResponse(ConnectorError):
     retryable = True
 
 
+class CaptchaRequired(ConnectorError):
+    """The network wants a person to read a picture (VK error 14).
+
+    Never retried by itself: the user is shown ``image_url`` and the answer
+    goes back on the next call as ``ConnectorConfig.options["captcha_sid"]``
+    and ``options["captcha_key"]``.
+    """
+
+    def __init__(self, message: str, sid: str, image_url: str) -> None:
+        super().__init__(message)
+        self.sid = sid
+        self.image_url = image_url
+
+
 # --- the interface ------------------------------------------------------------
 
 
