@@ -9,10 +9,11 @@ the vault keeps its secret, never the secret.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -405,9 +406,10 @@ class AccountMetric(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     measured_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    followers: Mapped[int] = mapped_column(Integer)
-    following: Mapped[int] = mapped_column(Integer, default=0)
-    posts: Mapped[int] = mapped_column(Integer, default=0)
+    # NULL = the network does not give this number ("not available", never 0).
+    followers: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    following: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    posts: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class PostMetric(Base):
@@ -417,7 +419,60 @@ class PostMetric(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     target_id: Mapped[int] = mapped_column(ForeignKey("post_targets.id", ondelete="CASCADE"))
     measured_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    likes: Mapped[int] = mapped_column(Integer, default=0)
-    reposts: Mapped[int] = mapped_column(Integer, default=0)
-    replies: Mapped[int] = mapped_column(Integer, default=0)
+    # NULL = the network does not report this count (Telegram has no reposts).
+    likes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    reposts: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    replies: Mapped[int | None] = mapped_column(Integer, nullable=True)
     views: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class Competitor(Base):
+    """A public account of another brand whose growth is shown beside the client's."""
+
+    __tablename__ = "competitors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    handle: Mapped[str] = mapped_column(String(200))
+    label: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class CompetitorMetric(Base):
+    __tablename__ = "competitor_metrics"
+    __table_args__ = (
+        Index("ix_competitor_metrics_competitor_time", "competitor_id", "measured_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    competitor_id: Mapped[int] = mapped_column(ForeignKey("competitors.id", ondelete="CASCADE"))
+    measured_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    followers: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class AccountGoal(Base):
+    """A follower goal for one account: e.g. 5,000 by 2026-12-31 (a local date)."""
+
+    __tablename__ = "account_goals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), unique=True)
+    target_followers: Mapped[int] = mapped_column(Integer)
+    by_date: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReportNote(Base):
+    """The manager's words for a client's report over one period (local dates)."""
+
+    __tablename__ = "report_notes"
+    __table_args__ = (UniqueConstraint("client_id", "period_start", "period_end"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    body: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
