@@ -24,11 +24,13 @@ from smmdesk.logs import redact
 from smmdesk.platforms.base import (
     AccountIdentity,
     AuthError,
+    CaptchaRequired,
     Connector,
     ConnectorError,
     PostStats,
     RateLimited,
 )
+from smmdesk.store.captchas import ask_captcha, forget_captcha
 from smmdesk.store.database import Store
 from smmdesk.store.models import Account, AccountMetric, PostMetric, PostTarget
 from smmdesk.sync.connectors import ConnectorFactory
@@ -55,7 +57,9 @@ def record_account_error(store: Store, account_id: int, exc: ConnectorError) -> 
         status, message = AccountStatus.ERROR, str(exc)
     with store.transaction() as session:
         account = session.get(Account, account_id)
-        if account is not None:
+        if account is not None and isinstance(exc, CaptchaRequired):
+            ask_captcha(account, exc.sid, exc.image_url)
+        elif account is not None:
             account.status = status
             account.status_message = redact(message)[:500]
             if isinstance(exc, RateLimited):
@@ -205,6 +209,7 @@ class SyncAccountJob(Job[SyncResult]):
                 stored.status_message = ""
                 stored.paused_until = None
                 stored.last_synced_at = datetime.now(UTC)
+                forget_captcha(stored)
         if new_items > OPTIMIZE_AFTER:
             self.store.optimize()  # the inbox list's counts lean on fresh statistics
         return SyncResult(self.account_id, new_items, followers, updated)

@@ -31,12 +31,14 @@ from smmdesk.logs import redact
 from smmdesk.platforms.base import (
     AuthError,
     BadResponse,
+    CaptchaRequired,
     ConnectorError,
     NetworkUnreachable,
     PublishedPost,
     RateLimited,
     TransientError,
 )
+from smmdesk.store.captchas import ask_captcha, forget_captcha
 from smmdesk.store.models import Account, Post, PostTarget, PublishAttempt
 
 #: Attempt states. ``sending`` is committed before the request; the others end it.
@@ -87,6 +89,9 @@ def mark_published(session: Session, target: PostTarget, published: PublishedPos
     target.retry_at = None
     close_open_attempts(session, target.id, PUBLISHED)
     refresh_post_status(target.post)
+    account = session.get(Account, target.account_id)
+    if account is not None:
+        forget_captcha(account)
 
 
 def refresh_post_status(post: Post) -> None:
@@ -136,6 +141,14 @@ def record_failure(
         if account is not None:
             account.status = AccountStatus.NEEDS_REAUTH
             account.status_message = ("Reconnect this account: " + message)[:500]
+    elif isinstance(exc, CaptchaRequired):
+        # Refused before anything was posted; never retried until a person
+        # has read the picture (Sync → Answer a captcha…).
+        _end_attempt(session, target, REFUSED, message, request_sent)
+        target.status = _waiting_status(session, target)
+        target.error = "Waiting for you to answer the network's captcha (Sync menu)."
+        if account is not None:
+            ask_captcha(account, exc.sid, exc.image_url, now)
     elif outcome_unknown(exc):
         _end_attempt(session, target, UNKNOWN, message, request_sent)
         target.attempts += 1

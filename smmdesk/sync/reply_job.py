@@ -113,6 +113,11 @@ class SendReplyJob(Job[ReplyResult]):
 
 def _waits(exc: ConnectorError) -> bool:
     """Errors after which the reply simply waits (reconnect, rate limit, offline)."""
-    from smmdesk.platforms.base import AuthError, NetworkUnreachable, RateLimited
+    from smmdesk.platforms.base import (
+        AuthError,
+        CaptchaRequired,
+        NetworkUnreachable,
+        RateLimited,
+    )
 
-    return isinstance(exc, AuthError | NetworkUnreachable | RateLimited)
+    return isinstance(exc, AuthError | NetworkUnreachable | RateLimited | CaptchaRequired)
