@@ -183,6 +183,12 @@ class MainWindow(QMainWindow):
             tab.attach(self.store, self.coordinator, self.overdue_watch)
         return tab
 
+    def answer_captcha(self) -> None:
+        from smmdesk.ui.captcha_flow import CaptchaFlow
+
+        if self.store is not None and self.coordinator is not None:
+            CaptchaFlow(self, self.store, self.coordinator).answer_pending()
+
     def show_overdue(self) -> None:
         self.show_tab(1)
         self.inbox_tab.ensure()
@@ -280,6 +286,7 @@ class MainWindow(QMainWindow):
         self._action(sync_menu, "Sync &now", lambda: self._sync("sync_all"), "F5", True)
         self._action(sync_menu, "&Publish due posts", lambda: self._sync("publish_due"), "", True)
         self._action(sync_menu, "Posts that &need you…", self.show_attention, "Ctrl+Shift+F", True)
+        self._action(sync_menu, "Answer a &captcha…", self.answer_captcha, "", True)
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, f"&About {APP_NAME}", self._about)
