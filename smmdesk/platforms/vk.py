@@ -27,7 +27,6 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
-import hashlib
 import mimetypes
 import re
 from collections.abc import Sequence
@@ -58,11 +57,14 @@ from smmdesk.platforms.html_text import comparable
 from smmdesk.platforms.vk_api import (
     NotFound,
     VkApi,
+    attachments_of,
     count_of,
     dict_of,
+    digest,
     int_of,
     items_of,
     list_of,
+    post_id_of,
     post_url,
     text_of,
     time_of,
@@ -77,22 +79,6 @@ CLOCK_SKEW = timedelta(minutes=10)
 WALL_PAGE = 100
 WALL_PAGES = 5
 STATS_BATCH = 100
-
-
-def _digest(*parts: str) -> str:
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
-
-
-def _utc(when: datetime) -> datetime:
-    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
-
-
-def _post_id(remote_id: str) -> int:
-    """Our remote ids are VK post ids; anything else cannot be one of ours."""
-    value = remote_id.strip()
-    if not (value.isascii() and value.isdigit()) or len(value) > 15 or int(value) <= 0:
-        raise PermanentError("This is not a VK post id SMM Desk knows.")
-    return int(value)
 
 
 class VkConnector(Connector):
@@ -346,7 +332,7 @@ class VkConnector(Connector):
     # --- scheduling ----------------------------------------------------------------------
 
     def _schedulable(self, at: datetime) -> datetime:
-        at = _utc(at)
+        at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
         if at < datetime.now(UTC) + MIN_SCHEDULE_LEAD:
             raise PermanentError(
                 "VK can only schedule a post a few minutes ahead or more. Choose a later time, "
@@ -374,14 +360,14 @@ class VkConnector(Connector):
         self, remote_id: str, request: PublishRequest, at: datetime
     ) -> ScheduledPost:
         at = self._schedulable(at)
-        post_id = _post_id(remote_id)
+        post_id = post_id_of(remote_id)
         current = self._wall_item(post_id, "Reading the scheduled post")
         if current is None or text_of(current, "post_type") != "postpone":
             raise PermanentError(
                 "This post is no longer waiting on VK: it was published or withdrawn."
             )
         attachments = (
-            self._upload_all(request.images) if request.images else _attachments_of(current)
+            self._upload_all(request.images) if request.images else attachments_of(current)
         )
         params = {
             "owner_id": self.owner_id,
@@ -398,7 +384,7 @@ class VkConnector(Connector):
         self.delete_post(remote_id)
 
     def check_scheduled(self, remote_id: str, text: str) -> ScheduledState:
-        post_id = _post_id(remote_id)
+        post_id = post_id_of(remote_id)
         current = self._wall_item(post_id, "Checking the scheduled post")
         if current is not None and text_of(current, "post_type") == "postpone":
             return ScheduledState(pending=True)
@@ -408,18 +394,18 @@ class VkConnector(Connector):
     # --- own posts -----------------------------------------------------------------------
 
     def edit_post(self, remote_id: str, request: PublishRequest) -> None:
-        post_id = _post_id(remote_id)
+        post_id = post_id_of(remote_id)
         current = self._wall_item(post_id, "Reading the post")
         if current is None:
             raise NotFound("VK cannot find this post (it may have been deleted).")
         params = {"owner_id": self.owner_id, "post_id": str(post_id), "message": request.text}
-        attachments = _attachments_of(current)
+        attachments = attachments_of(current)
         if attachments:  # wall.edit replaces attachments: name the ones the post has
             params["attachments"] = ",".join(attachments)
         self.api.call("wall.edit", params, doing="Editing the post")
 
     def delete_post(self, remote_id: str) -> None:
-        post_id = _post_id(remote_id)
+        post_id = post_id_of(remote_id)
         try:
             self.api.call(
                 "wall.delete",
@@ -470,7 +456,7 @@ class VkConnector(Connector):
             {"owner_id": self.owner_id, "post_id": str(post_id),
              "from_group": str(self.group_id), "message": text,
              "reply_to_comment": str(comment_id),
-             "guid": _digest("reply", item.remote_id, text)},
+             "guid": digest("reply", item.remote_id, text)},
             doing="Sending the reply",
         )  # fmt: skip
         new_id = int_of(response, "comment_id", 1)
@@ -483,7 +469,7 @@ class VkConnector(Connector):
         if peer is None:
             raise PermanentError("This message cannot be answered: VK did not say who sent it.")
         # random_id makes a repeated send of the same answer a no-op on VK's side.
-        random_id = int(_digest("dm", item.remote_id, text)[:8], 16) & 0x7FFFFFFF
+        random_id = int(digest("dm", item.remote_id, text)[:8], 16) & 0x7FFFFFFF
         response = self.api.call(
             "messages.send",
             {"peer_id": str(peer), "random_id": str(random_id), "message": text},
@@ -496,15 +482,3 @@ class VkConnector(Connector):
         if message_id is None:
             raise BadResponse("VK did not give the message an id.")
         return f"dm{message_id}"
-
-
-def _attachments_of(post: dict[str, Any]) -> list[str]:
-    """The ``photo<owner>_<id>`` strings of a post's photos (other kinds kept too)."""
-    found = []
-    for attachment in list_of(post, "attachments"):
-        kind = text_of(attachment, "type")
-        media = dict_of(attachment, kind) if kind else {}
-        owner, media_id = int_of(media, "owner_id"), int_of(media, "id")
-        if kind.isalpha() and owner is not None and media_id is not None:
-            found.append(f"{kind}{owner}_{media_id}")
-    return found[:MAX_IMAGES]

@@ -26,6 +26,7 @@ IDs are integers; a community is a *negative* ``owner_id``.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -321,3 +322,27 @@ def missing_right(method: str, access: bool) -> str:
 
 def _clean_secret(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
+
+
+def digest(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+def post_id_of(remote_id: str) -> int:
+    """Our remote ids are VK post ids; anything else cannot be one of ours."""
+    value = remote_id.strip()
+    if not (value.isascii() and value.isdigit()) or len(value) > 15 or int(value) <= 0:
+        raise PermanentError("This is not a VK post id SMM Desk knows.")
+    return int(value)
+
+
+def attachments_of(post: dict[str, Any]) -> list[str]:
+    """The ``photo<owner>_<id>`` strings of a post's photos (other kinds kept too)."""
+    found = []
+    for attachment in list_of(post, "attachments"):
+        kind = text_of(attachment, "type")
+        media = dict_of(attachment, kind) if kind else {}
+        owner, media_id = int_of(media, "owner_id"), int_of(media, "id")
+        if kind.isalpha() and owner is not None and media_id is not None:
+            found.append(f"{kind}{owner}_{media_id}")
+    return found[:10]
