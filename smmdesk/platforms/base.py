@@ -153,17 +153,23 @@ class InboxPage:
 
 @dataclass(frozen=True)
 class AccountStats:
+    """Totals as of now. None = the network does not give this number (stored
+    as NULL and shown as "not available", never as 0). A network without a
+    follower count raises Unsupported from fetch_account_stats."""
+
     followers: int
-    following: int = 0
-    posts: int = 0
+    following: int | None = None
+    posts: int | None = None
     measured_at: datetime | None = None
 
 
 @dataclass(frozen=True)
 class PostStats:
-    likes: int = 0
-    reposts: int = 0
-    replies: int = 0
+    """A post's counts; None = not reported by the network (Telegram: no reposts)."""
+
+    likes: int | None = None
+    reposts: int | None = None
+    replies: int | None = None
     views: int | None = None  # not every network reports views
 
 
@@ -313,6 +319,11 @@ class Connector(ABC):
     def fetch_settings(self) -> dict[str, str]:
         """Re-read account facts (instance limits, linked groups) on demand."""
         return {}
+
+    def fetch_public_followers(self, handle: str) -> int | None:
+        """Public follower count of another account (a client's competitor);
+        None when the network hides it for that account."""
+        raise Unsupported(f"{self.display_name} does not show other accounts' followers.")
 
     def edit_post(self, remote_id: str, request: PublishRequest) -> None:
         """Change the text of a published post where the network allows it."""

@@ -240,6 +240,22 @@ class MastodonConnector(Connector):
             measured_at=datetime.now(UTC),
         )
 
+    def fetch_public_followers(self, handle: str) -> int | None:
+        """A public account's followers by its address (``@brand@server``),
+        through ``GET /api/v1/accounts/lookup``; None when the server hides the
+        count (a missing or negative ``followers_count``)."""
+        acct = handle.strip().removeprefix("@")
+        if not acct or len(acct) > 300 or any(c.isspace() for c in acct):
+            raise PermanentError("Give the account's address, e.g. @brand@mastodon.social.")
+        try:
+            account = self.api.get_object(
+                "/api/v1/accounts/lookup", params={"acct": acct}, doing="Looking up " + handle
+            )
+        except NotFound as exc:
+            raise PermanentError(f"There is no Mastodon account {handle}.") from exc
+        count = int_of(account, "followers_count", lo=-1)
+        return None if count is None or count < 0 else count
+
     # --- publishing ----------------------------------------------------------------------
 
     def publish(self, request: PublishRequest) -> PublishedPost:

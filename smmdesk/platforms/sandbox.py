@@ -421,6 +421,14 @@ class SandboxConnector(Connector):
             measured_at=now,
         )
 
+    def fetch_public_followers(self, handle: str) -> int | None:
+        """Any valid practice name has a deterministic public audience."""
+        self._connect()
+        key = handle.strip().removeprefix("@").lower()
+        if not _HANDLE.fullmatch(key):
+            raise PermanentError("A sandbox account name is 2–30 letters, digits, '_' or '.'.")
+        return self.followers_at(key, self._now())
+
     def followers_at(self, handle: str, when: datetime) -> int:
         """The followers ``handle`` has (had, will have) at ``when``; deterministic."""
         key = handle.strip().removeprefix("@").lower()
