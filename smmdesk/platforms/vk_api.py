@@ -13,8 +13,9 @@ So the status code says little and the error object says what happened:
   (daily method quota) -> ``RateLimited`` until the next UTC midnight;
 * 14 (captcha) -> ``CaptchaRequired`` with VK's sid and picture. The answer
   comes back through ``options["captcha_sid"/"captcha_key"]`` and goes out
-  with the next *writing* call (the call VK asked it for); we never retry by
-  ourselves, so a wrong answer is one more picture, not a loop;
+  with the *writing* calls of that next job (one connector, one job), since we
+  cannot know which of them VK will check; we never retry by ourselves, so a
+  wrong answer is one more picture, not a loop;
 * 7/15/200/203 (permission / access denied) -> ``AuthError`` naming the right
   the token lacks (a scope, or admin rights in the community);
 * 210-214, 222-224 (wall refusals) and 100 (bad parameter) ->
@@ -178,9 +179,9 @@ class VkApi:
         body = self._body(response, doing)
         error = body.get("error")
         if error is not None:
+            if answered and int_of(error, "error_code") == 14:
+                self._captcha = None  # that answer is spent: the next picture needs a new one
             self._raise_for(error, method, doing, answered)
-        if answered:
-            self._captcha = None  # used: the answer is good for one call only
         if "response" not in body:
             raise BadResponse(f"{self._prefix(doing)}VK sent an answer without a result.")
         return body["response"]
