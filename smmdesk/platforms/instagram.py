@@ -147,7 +147,10 @@ class InstagramConnector(Connector):
             "Upload with PUT",
             secret=False,
             placeholder="no",
-            help_text="yes: SMM Desk uploads each picture to the image host with an HTTP PUT.",
+            help_text=(
+                "Write yes to have SMM Desk upload each picture to that address with an HTTP "
+                "PUT (WebDAV and the like)."
+            ),
             required=False,
         ),
         CredentialField(
