@@ -131,6 +131,9 @@ class RemoteInboxItem:
     # The item was edited on the network; ``text`` is the new text. An item
     # fetched again with another text is also taken as edited.
     edited: bool = False
+    # Until when the network accepts an answer (Facebook's 24-hour window for
+    # Page messages); None when it sets no limit.
+    reply_until: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,7 @@ class InboxDetail:
     edited_at: datetime | None
     flagged_words: str
     link_policy: str
+    reply_until: datetime | None
     post_id: int | None = None
     post_text: str = ""
     post_url: str = ""
@@ -106,7 +107,7 @@ def item_detail(db: sqlite3.Connection, item_id: int) -> InboxDetail | None:
         "i.author_id, i.author_name, i.author_handle, i.body, i.url, i.created_at, "
         "i.fetched_at, i.status, i.category, i.category_source, i.language, i.due_at, "
         "i.first_response_at, i.escalation_note, i.hidden_at IS NOT NULL, i.removed_at, "
-        "i.edited_at, c.flagged_words, c.link_policy "
+        "i.edited_at, c.flagged_words, c.link_policy, i.reply_until "
         "FROM inbox_items i JOIN accounts a ON a.id = i.account_id "
         "JOIN clients c ON c.id = a.client_id WHERE i.id = ?",
         (item_id,),
@@ -116,7 +117,7 @@ def item_detail(db: sqlite3.Connection, item_id: int) -> InboxDetail | None:
     values = list(row)
     for index in (17, 18):
         values[index] = from_stored(values[index])
-    for index in (23, 24, 27, 28):
+    for index in (23, 24, 27, 28, 31):
         values[index] = _when(values[index])
     values[26] = bool(values[26])
     detail = InboxDetail(*values)

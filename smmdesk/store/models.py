@@ -309,6 +309,8 @@ class InboxItem(Base):
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     overdue_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The network takes an answer only until then (Facebook's 24-hour window).
+    reply_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     account: Mapped[Account] = relationship()
 

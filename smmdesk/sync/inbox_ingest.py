@@ -94,7 +94,7 @@ def ingest_page(
 _COLUMNS = (
     "account_id", "kind", "remote_id", "post_remote_id", "parent_remote_id", "author_id",
     "author_name", "author_handle", "body", "url", "created_at", "fetched_at", "category",
-    "category_source", "language", "status", "due_at", "removed_at", "edited_at",
+    "category_source", "language", "status", "due_at", "removed_at", "edited_at", "reply_until",
 )  # fmt: skip
 _INSERT = (
     f"INSERT INTO inbox_items ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
@@ -130,6 +130,7 @@ def _new_row(
         to_stored(due) if due is not None else None,
         stamp if item.removed else None,
         stamp if item.edited else None,
+        to_stored(item.reply_until) if item.reply_until is not None else None,
     )
 
 
@@ -139,6 +140,12 @@ def _update_known(
     """Apply a remote edit or removal to a stored item; False when nothing changed."""
     changed = False
     body = item.text[:MAX_BODY]
+    if item.reply_until is not None:
+        session.execute(
+            InboxItem.__table__.update()
+            .where(InboxItem.id == stored.id)
+            .values(reply_until=item.reply_until)
+        )
     if item.removed:
         if stored.removed_at is None:
             session.execute(

@@ -149,3 +149,22 @@ def test_overdue_items_are_counted_in_the_status_bar(qtbot, store, account_id, w
     assert window.inbox_tab.content.filters.overdue.isChecked()
     with store.session() as session:
         assert session.scalar(select(Account.id)) == account_id
+
+
+def test_a_closed_reply_window_keeps_the_reply_in_the_box(qtbot, store, account_id, inbox):
+    open_id, closed_id = add_items(store, account_id, ["Open window", "Closed window"])
+    with store.transaction() as session:
+        session.get(InboxItem, open_id).reply_until = datetime.now(UTC) + timedelta(hours=5)
+        session.get(InboxItem, closed_id).reply_until = datetime.now(UTC) - timedelta(hours=1)
+    inbox.reload()
+    inbox.select_row(0)
+    assert inbox.current_item_id == open_id
+    assert any("Reply window: 4 h" in chip.text() for chip in inbox.pane.header.badge_chips)
+    inbox.select_row(1)
+    assert any("closed" in chip.text() for chip in inbox.pane.header.badge_chips)
+    box = inbox.pane.reply_box
+    box.editor.setPlainText("Sorry for the wait!")
+    assert box.send() is False
+    assert box.editor.toPlainText() == "Sorry for the wait!" and "window" in box.note.text()
+    with store.session() as session:
+        assert session.scalar(select(Reply.id).where(Reply.item_id == closed_id)) is None

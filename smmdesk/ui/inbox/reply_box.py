@@ -261,6 +261,14 @@ class ReplyBox(QWidget):
         body = self.editor.toPlainText()
         if detail is None or not body.strip() or self._over_limit(body):
             return False
+        if checks.window_closed(detail):
+            self.note.setText(
+                f"{detail.platform.capitalize()} takes answers to a message only within its "
+                "reply window, which has closed: answer in another way (a comment, or when "
+                "the person writes again). Your text stays here."
+            )
+            self.note.show()
+            return False
         warnings = checks.tone_warnings(body, detail.category, detail.flagged_words)
         if warnings and not self.confirm_tone(warnings):
             self.focus()

@@ -126,9 +126,31 @@ def is_overdue(detail: InboxDetail, clock_text: str, now: datetime | None = None
     return detail.due_at < (now or datetime.now(UTC))
 
 
+def reply_window(detail: InboxDetail, now: datetime | None = None) -> str:
+    """The network's answer window (Facebook Page messages), in words; "" if none."""
+    if detail.reply_until is None:
+        return ""
+    left = (detail.reply_until - (now or datetime.now(UTC))).total_seconds()
+    if left <= 0:
+        return "Reply window closed"
+    hours, minutes = int(left // 3600), int(left % 3600 // 60)
+    return (
+        f"Reply window: {hours} h {minutes} min left"
+        if hours
+        else (f"Reply window: {max(minutes, 1)} min left")
+    )
+
+
+def window_closed(detail: InboxDetail, now: datetime | None = None) -> bool:
+    return detail.reply_until is not None and detail.reply_until <= (now or datetime.now(UTC))
+
+
 def badges(detail: InboxDetail) -> list[str]:
     """What happened to the item on the network, in words."""
     found = []
+    window = reply_window(detail)
+    if window:
+        found.append(window)
     if detail.edited_at is not None:
         found.append("Edited")
     if detail.removed_at is not None:
