@@ -648,6 +648,34 @@ def serve_until_signalled(fake: VkFake) -> int:
     return 0
 
 
+def crash_fake(
+    state: Path, tokens: list[str], post_delay: tuple[float, float], ignore_guid: bool, seed: int
+) -> int:
+    """The fake as ``tests/sync/fake_process.py --network vk`` runs it for the crash test.
+
+    The community's screen name is ``me`` (the test looks its posts up by it);
+    each ``name:token`` adds ``token`` for the administrator; every wall.post
+    that created a post is answered a random ``post_delay`` seconds after it
+    was stored (and saved); ``ignore_guid`` forgets every guid, as VK might.
+    """
+    import random
+
+    fake = VkFake(state, screen_name="me")
+    for spec in tokens:
+        token = spec.partition(":")[2] or spec
+        if token not in fake.s["tokens"]:
+            fake.add_token(fake.admin, token)
+    rng, rng_lock = random.Random(seed), threading.Lock()
+
+    def delay() -> float:
+        with rng_lock:
+            return rng.uniform(*post_delay)
+
+    fake.post_delay = delay if post_delay[1] > 0 else None
+    fake.ignore_guid = ignore_guid
+    return serve_until_signalled(fake)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--state", default="")

@@ -73,8 +73,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--post-delay", default="0,0", help="LO,HI seconds")
     parser.add_argument("--ignore-idempotency", action="store_true")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--network", default="mastodon", choices=["mastodon", "vk"])
     args = parser.parse_args(argv)
     low, high = (float(x) for x in args.post_delay.split(","))
+    if args.network == "vk":  # VK's guid plays the Idempotency-Key's part
+        from tests.fakes.vk_fake import crash_fake
+
+        return crash_fake(args.state, args.token, (low, high), args.ignore_idempotency, args.seed)
     fake = CrashTestMastodon(args.state, (low, high), args.ignore_idempotency, args.seed)
     return serve_until_signalled(fake, args.token)
 

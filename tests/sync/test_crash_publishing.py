@@ -16,6 +16,9 @@ Two variants: the fake honours ``Idempotency-Key`` as Mastodon does (for an
 hour), and the fake ignores it, so that only the engine's check with the
 network (``find_published``) prevents a double post.
 
+Both run against VK too (``--network vk``: the VK fake, whose ``guid`` plays
+the Idempotency-Key's part).
+
 The random moments come from a seed printed in every failure message; set
 ``SMMDESK_CRASH_SEED`` to replay one, ``SMMDESK_CRASH_KILLS`` to kill more.
 """
@@ -174,7 +177,13 @@ def post_text(n: int) -> str:
     return f"Crash test post {n:03d}: opening hours change this week.{extras[n % len(extras)]}"
 
 
-def build_profile(tmp: Path, url: str) -> tuple[ProfilePaths, Path, dict[int, str]]:
+#: What the account dialog would have stored for each network the test runs against.
+SECRETS = {"mastodon": {"access_token": TOKEN}, "vk": {"access_token": TOKEN, "community": "me"}}
+
+
+def build_profile(
+    tmp: Path, url: str, network: str = "mastodon"
+) -> tuple[ProfilePaths, Path, dict[int, str]]:
     """The profile the runner opens: one Mastodon account, POSTS due posts.
 
     Returns the paths, the keyring file and {target id: text}.
@@ -184,12 +193,10 @@ def build_profile(tmp: Path, url: str) -> tuple[ProfilePaths, Path, dict[int, st
     store = open_store(paths.database, paths.backups)
     try:
         vault = Vault(FileKeyring(keyring_file))
-        factory = ConnectorFactory(paths, vault, base_urls={"mastodon": url})
+        factory = ConnectorFactory(paths, vault, base_urls={network: url})
         with store.transaction() as session:
             client_id = save_client(session, ClientSettings(name="Kafija Rīga", timezone="UTC"))
-        job = ConnectAccountJob(
-            store, vault, factory, client_id, "mastodon", {"access_token": TOKEN}, url
-        )
+        job = ConnectAccountJob(store, vault, factory, client_id, network, SECRETS[network], url)
         account_id = job.run(JobContext(1)).account_id
         image = tiny_png(tmp / "latte.png")
         due = datetime.now(UTC) - timedelta(minutes=1)
@@ -234,6 +241,7 @@ class Scene:
     url: str
     texts: dict[int, str]
     kills: list[Kill] = field(default_factory=list)
+    network: str = "mastodon"
 
     @property
     def runner_args(self) -> list[str]:
@@ -245,7 +253,7 @@ class Scene:
             "--keyring",
             str(self.keyring),
             "--base-url",
-            f"mastodon={self.url}",
+            f"{self.network}={self.url}",
             "--tick-ms",
             "20",
             "--log",
@@ -327,9 +335,10 @@ def seed() -> int:
     return int(chosen) if chosen else random.SystemRandom().randrange(1 << 31)
 
 
+@pytest.mark.parametrize("network", ["mastodon", "vk"])
 @pytest.mark.parametrize("honours_key", [True, False], ids=["idempotency-key", "no-key"])
 def test_killed_repeatedly_while_publishing_every_post_goes_out_once(
-    tmp_path: Path, seed: int, honours_key: bool
+    tmp_path: Path, seed: int, honours_key: bool, network: str
 ) -> None:
     rng = random.Random(seed)
     state_file = tmp_path / "mastodon.json"
@@ -344,6 +353,8 @@ def test_killed_repeatedly_while_publishing_every_post_goes_out_once(
         ",".join(map(str, POST_DELAY_S)),
         "--seed",
         str(seed),
+        "--network",
+        network,
     ]
     if not honours_key:
         fake_args.append("--ignore-idempotency")
@@ -352,8 +363,8 @@ def test_killed_repeatedly_while_publishing_every_post_goes_out_once(
     try:
         url = Lines(fake).wait_for("http://", READY_TIMEOUT_S)
         assert url, f"the fake did not start:\n{_tail(tmp_path / 'fake.err')}"
-        paths, keyring, texts = build_profile(tmp_path, url)
-        scene = Scene(seed, tmp_path, paths, keyring, state_file, url, texts)
+        paths, keyring, texts = build_profile(tmp_path, url, network)
+        scene = Scene(seed, tmp_path, paths, keyring, state_file, url, texts, network=network)
         store = open_store(paths.database, paths.backups)
         try:
             started = time.monotonic()
