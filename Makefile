@@ -62,6 +62,7 @@ bench: $(VENV)/.stamp-app ## run the benchmarks in bench/
 	QT_QPA_PLATFORM=offscreen $(PY) bench/calendar.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/publish.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/inbox.py
+	QT_QPA_PLATFORM=offscreen $(PY) bench/report.py
 
 clean: ## remove build output (keeps .venv)
 	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache

@@ -171,30 +171,31 @@ def draw_lines(
     p.save()
     p.setClipRect(plot.adjusted(-mm(1), -mm(1), mm(1), mm(1)))
     for s in series:
-        path = QPainterPath()
-        pen_down = False
-        lone: list[QPointF] = []
+        runs: list[list[QPointF]] = [[]]  # unbroken stretches between missing values
         for x_value, value in sorted(s.points, key=lambda pt: pt[0]):
             if value is None:
-                pen_down = False
+                runs.append([])
                 continue
-            point = QPointF(
-                plot.left() + x_value / span * plot.width(),
-                plot.bottom() - (value - low) / (high - low) * plot.height(),
+            runs[-1].append(
+                QPointF(
+                    plot.left() + x_value / span * plot.width(),
+                    plot.bottom() - (value - low) / (high - low) * plot.height(),
+                )
             )
-            if pen_down:
-                path.lineTo(point)
-            else:
-                path.moveTo(point)
-                lone.append(point)
-                pen_down = True
+        path = QPainterPath()
+        for run in runs:
+            if len(run) > 1:
+                path.moveTo(run[0])
+                for point in run[1:]:
+                    path.lineTo(point)
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.setPen(QPen(QColor(s.colour), mm(0.55)))
         p.drawPath(path)
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(QColor(s.colour))
-        for point in lone[:50]:  # a single measurement is a dot, not nothing
-            p.drawEllipse(point, mm(0.7), mm(0.7))
+        for run in runs:
+            if len(run) == 1:  # a single measurement is a dot, not nothing
+                p.drawEllipse(run[0], mm(0.8), mm(0.8))
     p.restore()
 
 
