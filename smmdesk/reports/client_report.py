@@ -55,7 +55,7 @@ __all__ = [
 #: ``progress(done, total, words)``; it may raise to stop the build (a cancelled job).
 Progress = Callable[[int, int, str], None]
 
-TOP_POSTS = 8
+TOP_POSTS = 6
 LEADERS = 10
 
 

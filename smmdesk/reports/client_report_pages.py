@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 __all__ = ["ClientReportLayout", "period_words", "render_client_report"]
 
 GOOD, BAD = QColor("#1b7f3b"), QColor("#b3261e")
-_PREVIEW_LINES = 5
+_PREVIEW_LINES = 4
 
 
 def period_words(period: Period) -> str:

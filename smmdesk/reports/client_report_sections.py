@@ -124,8 +124,10 @@ def _content(r: ClientReportLayout) -> None:
         charts.Bar(
             c.label,
             c.mean_engagement,
-            f"{c.posts} post{'s' if c.posts != 1 else ''}"
-            + (f", plan {percent(c.target_share)}" if c.target_share is not None else ""),
+            ", ".join(
+                ([f"{c.posts} post{'s' if c.posts != 1 else ''}"] if c.posts else [])
+                + ([f"plan {percent(c.target_share)}"] if c.target_share is not None else [])
+            ),
             "" if c.posts else "no posts",
         )
         for c in rows
@@ -144,6 +146,8 @@ def _heat(r: ClientReportLayout) -> None:
     cells = [[charts.HeatValue(c.posts, c.mean_engagement) for c in row] for row in heat.cells]
     best = heat.best()
     note = f"Posts per weekday and hour ({heat.zone}); darker = more interactions on average."
+    if not heat.total_posts:
+        note = f"No posts were published in this period ({heat.zone})."
     if best is not None:
         note += f" Best: {('Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun')[best.weekday]}"
         note += f" {best.hour:02d}:00."
