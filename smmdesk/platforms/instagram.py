@@ -317,8 +317,8 @@ class InstagramConnector(Connector):
             raise BadResponse("Instagram did not say how many followers the account has.")
         return AccountStats(
             followers=followers,
-            following=int_of(body, "follows_count") or 0,
-            posts=int_of(body, "media_count") or 0,
+            following=int_of(body, "follows_count"),
+            posts=int_of(body, "media_count"),
             measured_at=datetime.now(UTC),
         )
 
@@ -461,9 +461,9 @@ class InstagramConnector(Connector):
             likes = insights.get("likes", int_of(body, "like_count"))
             replies = insights.get("comments", int_of(body, "comments_count"))
             stats[media_id] = PostStats(
-                likes=likes or 0,
-                reposts=insights.get("shares") or 0,
-                replies=replies or 0,
+                likes=likes,
+                reposts=insights.get("shares"),
+                replies=replies,
                 views=insights.get("views"),
             )
         return stats

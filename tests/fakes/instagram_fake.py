@@ -25,104 +25,47 @@ Errors come as the Graph error object (``{"error": {"message", "type",
 missing permission, 100 for a bad parameter. ``created_per_text`` counts
 published media per caption so a test can prove nothing went out twice; the
 state can be kept in a file (``state_file``) for the crash test.
+
+It extends ``tests.fakes.graph_fake.GraphFake`` (Pages, tokens, debug_token,
+the Graph error object, cursor paging, usage headers): Instagram's own ids
+are routed here, everything else goes to the Page fake.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import re
-import secrets
-import threading
-import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import Request as UrlRequest
 from urllib.request import urlopen
 
-from tests.fakes.http_fake import FakeServer, Reply, Request
+from tests.fakes.graph_fake import PAGE_PERMISSIONS, GraphFake, graph_error, stamp
+from tests.fakes.http_fake import Reply, Request
 
-ALL_PERMISSIONS = (
-    "pages_show_list",
-    "pages_read_engagement",
+INSTAGRAM_PERMISSIONS = (
     "instagram_basic",
     "instagram_content_publish",
     "instagram_manage_comments",
     "instagram_manage_insights",
 )
-_VERSION = re.compile(r"^/v\d+\.\d+(?=/)")
+ALL_PERMISSIONS = (*PAGE_PERMISSIONS, *INSTAGRAM_PERMISSIONS)
 
 
-class _Answer(Exception):
-    def __init__(self, reply: Reply) -> None:
-        self.reply = reply
-
-
-def graph_error(message: str, code: int, subcode: int | None = None, status: int = 400) -> _Answer:
-    error: dict[str, Any] = {
-        "message": message,
-        "type": "OAuthException",
-        "code": code,
-        "fbtrace_id": "A" + secrets.token_hex(5),
-    }
-    if subcode is not None:
-        error["error_subcode"] = subcode
-    return _Answer(Reply.json({"error": error}, status))
-
-
-def _stamp(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
-
-
-def _fresh() -> dict[str, Any]:
-    return {
-        "next_id": 1,
-        "clock_offset": 0.0,
-        "pages": {},
-        "tokens": {},
-        "ig_users": {},
-        "containers": {},
-        "media": {},
-        "comments": {},
-        "published": {},  # ig id -> [epoch of each API publish]
-        "created_per_text": {},
-    }
-
-
-class InstagramFake(FakeServer):
+class InstagramFake(GraphFake):
     quota_total = 50
     quota_duration = 86400
 
     def __init__(self, state_file: str | Path | None = None) -> None:
-        super().__init__()
-        self.state_file = Path(state_file) if state_file else None
-        self.s: dict[str, Any] = _fresh()
-        if self.state_file and self.state_file.exists():
-            self.s = json.loads(self.state_file.read_text(encoding="utf-8"))
+        super().__init__(state_file)
+        for key in ("ig_users", "containers", "media", "ig_comments", "published"):
+            self.s.setdefault(key, {})
         self.polls_in_progress = 1
         self.image_host: str = ""  # base URL of a 127.0.0.1 image host to fetch from
         self.fail_urls: dict[str, str] = {}  # image_url -> reason the container ends in ERROR
-        self._save_lock = threading.Lock()
 
     # --- set-up for tests ------------------------------------------------------------------
 
-    def now(self) -> float:
-        return time.time() + self.s["clock_offset"]
-
-    def advance(self, seconds: float) -> None:
-        with self.lock:
-            self.s["clock_offset"] += seconds
-            self._save()
-
-    def new_id(self, base: int = 17_900_000_000_000_000) -> str:
-        with self.lock:
-            n = self.s["next_id"]
-            self.s["next_id"] = n + 1
-        return str(base + n)
-
-    def add_page(
+    def add_instagram_page(
         self,
         name: str = "Kafija Rīga",
         username: str | None = "kafija.riga",
@@ -135,8 +78,7 @@ class InstagramFake(FakeServer):
         Returns (page id, token, ig user id or '').
         """
         with self.lock:
-            page_id = self.new_id(100_000_000_000_000)
-            token = token or "EAAB" + secrets.token_hex(12)
+            page_id, token = self.add_page(name, permissions, token, followers)
             ig_id = ""
             if username is not None:
                 ig_id = self.new_id(17_841_400_000_000_000)
@@ -146,21 +88,16 @@ class InstagramFake(FakeServer):
                     "followers_count": followers,
                     "follows_count": 12,
                 }
-            self.s["pages"][page_id] = {"name": name, "ig": ig_id}
-            self.s["tokens"][token] = {"page": page_id, "permissions": list(permissions)}
+            self.s["pages"][page_id]["ig"] = ig_id
             self._save()
         return page_id, token, ig_id
 
-    def revoke(self, token: str) -> None:
-        with self.lock:
-            self.s["tokens"][token]["revoked"] = True
-
-    def add_comment(
+    def add_ig_comment(
         self, media_id: str, text: str, username: str = "anna", parent: str = "", age: float = 0
     ) -> str:
         with self.lock:
             comment_id = self.new_id(18_000_000_000_000_000)
-            self.s["comments"][comment_id] = {
+            self.s["ig_comments"][comment_id] = {
                 "media": media_id,
                 "parent": parent,
                 "text": text,
@@ -179,12 +116,12 @@ class InstagramFake(FakeServer):
     def media_of(self, ig_id: str) -> list[dict[str, Any]]:
         with self.lock:
             rows = [dict(m, id=k) for k, m in self.s["media"].items() if m["ig"] == ig_id]
-        return sorted(rows, key=lambda m: m["time"], reverse=True)
+        return sorted(rows, key=lambda m: (m["time"], m["id"]), reverse=True)
 
     def add_media(self, ig_id: str, caption: str, age: float = 0.0, api: bool = True) -> str:
         """A post made earlier (by the app, or in the Instagram app when api=False)."""
         with self.lock:
-            media_id = self.new_id()
+            media_id = self.new_id(17_900_000_000_000_000)
             when = self.now() - age
             self._store_media(ig_id, media_id, caption, when, [])
             if api:
@@ -192,61 +129,14 @@ class InstagramFake(FakeServer):
             self._save()
         return media_id
 
-    @property
-    def created_per_text(self) -> dict[str, int]:
-        with self.lock:
-            return dict(self.s["created_per_text"])
+    # --- routing -------------------------------------------------------------------------------
 
-    # --- plumbing ----------------------------------------------------------------------------
-
-    def _save(self) -> None:
-        if self.state_file is None:
-            return
-        with self._save_lock:
-            tmp = self.state_file.with_suffix(".tmp")
-            tmp.write_text(json.dumps(self.s), encoding="utf-8")
-            os.replace(tmp, self.state_file)
-
-    def handle(self, request: Request) -> Reply:
-        try:
-            with self.lock:
-                reply = self._route(request)
-                self._save()
-            return reply
-        except _Answer as answer:
-            return answer.reply
-
-    def _arg(self, request: Request, name: str) -> str:
-        return request.arg(name)
-
-    def _token(self, request: Request) -> dict[str, Any]:
-        header = request.headers.get("authorization", "")
-        token = header[7:].strip() if header.lower().startswith("bearer ") else ""
-        token = token or request.arg("access_token")
-        if not token:
-            raise graph_error("An active access token must be used to query information.", 2500)
-        info = self.s["tokens"].get(token)
-        if info is None or info.get("revoked"):
-            raise graph_error(
-                "Error validating access token: The session has been invalidated.", 190, 460
-            )
-        return info
-
-    def _need(self, info: dict[str, Any], permission: str) -> None:
-        if permission not in info["permissions"]:
-            raise graph_error(
-                f"(#10) Application does not have permission for this action ({permission})", 10
-            )
-
-    def _route(self, request: Request) -> Reply:
-        path = _VERSION.sub("", request.path)
-        info = self._token(request)
-        parts = [p for p in path.split("/") if p]
+    def _route(self, request: Request, info: dict[str, Any], parts: list[str]) -> Reply:
         method = request.method
-        if parts == ["debug_token"]:
-            return self._debug_token(request)
-        if parts == ["me"] or (len(parts) == 1 and parts[0] in self.s["pages"]):
-            return self._page(request, info, info["page"] if parts == ["me"] else parts[0])
+        page_ids = self.s["pages"]
+        is_page = parts == ["me"] or (len(parts) == 1 and parts[0] in page_ids)
+        if method == "GET" and is_page and "instagram_business_account" in request.arg("fields"):
+            return self._page_with_instagram(info, info["page"] if parts == ["me"] else parts[0])
         if len(parts) == 2 and parts[0] in self.s["ig_users"]:
             ig_id, edge = parts
             self._own_ig(info, ig_id)
@@ -260,63 +150,38 @@ class InstagramFake(FakeServer):
                 return route(request, info, ig_id)
         if len(parts) == 1 and parts[0] in self.s["ig_users"] and method == "GET":
             self._own_ig(info, parts[0])
-            return self._ig_user(request, parts[0])
+            return self._ig_user(parts[0])
         if len(parts) == 1 and parts[0] in self.s["containers"] and method == "GET":
             return self._container(parts[0])
         if parts and parts[0] in self.s["media"]:
             return self._media_route(request, info, parts)
-        if parts and parts[0] in self.s["comments"]:
-            return self._comment_route(request, info, parts)
-        raise graph_error(
-            f"Unsupported {method.lower()} request. Object with ID '{parts[0] if parts else ''}' "
-            "does not exist, cannot be loaded due to missing permissions, or does not support "
-            "this operation.",
-            100,
-            33,
-        )
+        if parts and parts[0] in self.s["ig_comments"]:
+            return self._comment_route_ig(request, info, parts)
+        return super()._route(request, info, parts)
 
     def _own_ig(self, info: dict[str, Any], ig_id: str) -> None:
-        if self.s["pages"][info["page"]]["ig"] != ig_id:
+        if self.s["pages"][info["page"]].get("ig") != ig_id:
             raise graph_error("(#10) This Page is not linked to that Instagram account.", 10)
         self._need(info, "instagram_basic")
 
-    # --- Page and token ------------------------------------------------------------------
-
-    def _debug_token(self, request: Request) -> Reply:
-        info = self.s["tokens"].get(request.arg("input_token"))
-        if info is None:
-            return Reply.json({"data": {"is_valid": False}})
-        return Reply.json(
-            {
-                "data": {
-                    "type": "PAGE",
-                    "is_valid": not info.get("revoked"),
-                    "profile_id": info["page"],
-                    "expires_at": 0,
-                    "scopes": list(info["permissions"]),
-                }
-            }
-        )
-
-    def _page(self, request: Request, info: dict[str, Any], page_id: str) -> Reply:
+    def _page_with_instagram(self, info: dict[str, Any], page_id: str) -> Reply:
         page = self.s["pages"][page_id]
         body: dict[str, Any] = {"id": page_id, "name": page["name"]}
-        fields = request.arg("fields")
-        linked = "instagram_business_account" in fields and page["ig"]
-        if linked and "instagram_basic" in info["permissions"]:
-            user = self.s["ig_users"][page["ig"]]
+        ig_id = page.get("ig", "")
+        if ig_id and "instagram_basic" in info["permissions"]:
+            user = self.s["ig_users"][ig_id]
             body["instagram_business_account"] = {
-                "id": page["ig"],
+                "id": ig_id,
                 "username": user["username"],
                 "name": user["name"],
                 "followers_count": user["followers_count"],
-                "media_count": len(self.media_of(page["ig"])),
+                "media_count": len(self.media_of(ig_id)),
             }
         return Reply.json(body)
 
     # --- Instagram user ---------------------------------------------------------------------
 
-    def _ig_user(self, request: Request, ig_id: str) -> Reply:
+    def _ig_user(self, ig_id: str) -> Reply:
         user = self.s["ig_users"][ig_id]
         return Reply.json(
             {
@@ -427,7 +292,7 @@ class InstagramFake(FakeServer):
                 "Application request limit reached", 9, 2207042
             )  # the documented "max posts per day" answer
         container["used"] = True
-        media_id = self.new_id()
+        media_id = self.new_id(17_900_000_000_000_000)
         when = self.now()
         self._store_media(
             ig_id, media_id, container["caption"], when, container.get("children", [])
@@ -451,25 +316,15 @@ class InstagramFake(FakeServer):
         }
 
     def _list_media(self, request: Request, info: dict[str, Any], ig_id: str) -> Reply:
-        rows = self.media_of(ig_id)
-        limit = max(1, min(int(request.arg("limit") or 25), 100))
-        start = int(request.arg("after") or 0) if request.arg("after").isdigit() else 0
-        page = rows[start : start + limit]
         fields = set(request.arg("fields", "id").split(","))
-        data = [self._media_json(m, fields) for m in page]
-        body: dict[str, Any] = {"data": data}
-        if data:
-            body["paging"] = {"cursors": {"before": str(start), "after": str(start + len(page))}}
-            if start + len(page) < len(rows):
-                body["paging"]["next"] = f"{self.base_url}/{ig_id}/media?after={start + len(page)}"
-        return Reply.json(body)
+        return self._paged(request, [self._media_json(m, fields) for m in self.media_of(ig_id)])
 
     def _media_json(self, media: dict[str, Any], fields: set[str]) -> dict[str, Any]:
-        comments = [c for c in self.s["comments"].values() if c["media"] == media["id"]]
+        comments = [c for c in self.s["ig_comments"].values() if c["media"] == media["id"]]
         full = {
             "id": media["id"],
             "caption": media["caption"],
-            "timestamp": _stamp(media["time"]),
+            "timestamp": stamp(media["time"]),
             "permalink": media["permalink"],
             "like_count": media["like_count"],
             "comments_count": len(comments),
@@ -483,7 +338,7 @@ class InstagramFake(FakeServer):
 
     def _media_route(self, request: Request, info: dict[str, Any], parts: list[str]) -> Reply:
         media = dict(self.s["media"][parts[0]], id=parts[0])
-        if self.s["pages"][info["page"]]["ig"] != media["ig"]:
+        if self.s["pages"][info["page"]].get("ig") != media["ig"]:
             raise graph_error("(#10) Not your media.", 10)
         if len(parts) == 1 and request.method == "GET":
             return Reply.json(self._media_json(media, set(request.arg("fields").split(","))))
@@ -522,12 +377,12 @@ class InstagramFake(FakeServer):
         ]
         return Reply.json({"data": data})
 
-    def _comment_json(self, comment_id: str, with_replies: bool) -> dict[str, Any]:
-        c = self.s["comments"][comment_id]
+    def _ig_comment_json(self, comment_id: str, with_replies: bool) -> dict[str, Any]:
+        c = self.s["ig_comments"][comment_id]
         body: dict[str, Any] = {
             "id": comment_id,
             "text": c["text"],
-            "timestamp": _stamp(c["time"]),
+            "timestamp": stamp(c["time"]),
             "username": c["username"],
             "from": {"id": c["from"], "username": c["username"]},
             "hidden": c["hidden"],
@@ -538,40 +393,30 @@ class InstagramFake(FakeServer):
         if with_replies:
             replies = [
                 k
-                for k, r in sorted(self.s["comments"].items(), key=lambda kv: kv[1]["time"])
+                for k, r in sorted(self.s["ig_comments"].items(), key=lambda kv: kv[1]["time"])
                 if r["parent"] == comment_id
             ]
             if replies:
-                body["replies"] = {"data": [self._comment_json(r, False) for r in replies]}
+                body["replies"] = {"data": [self._ig_comment_json(r, False) for r in replies]}
         return body
 
     def _comments(self, request: Request, media_id: str) -> Reply:
         top = [
             k
             for k, c in sorted(
-                self.s["comments"].items(), key=lambda kv: kv[1]["time"], reverse=True
+                self.s["ig_comments"].items(), key=lambda kv: (kv[1]["time"], kv[0]), reverse=True
             )
             if c["media"] == media_id and not c["parent"]
         ]
-        limit = max(1, min(int(request.arg("limit") or 25), 50))
-        start = int(request.arg("after")) if request.arg("after").isdigit() else 0
-        page = top[start : start + limit]
-        body: dict[str, Any] = {"data": [self._comment_json(k, True) for k in page]}
-        if page:
-            body["paging"] = {"cursors": {"before": str(start), "after": str(start + len(page))}}
-            if start + len(page) < len(top):
-                body["paging"]["next"] = (
-                    f"{self.base_url}/{media_id}/comments?after={start + len(page)}"
-                )
-        return Reply.json(body)
+        return self._paged(request, [self._ig_comment_json(k, True) for k in top])
 
     # --- comments --------------------------------------------------------------------------------
 
-    def _comment_route(self, request: Request, info: dict[str, Any], parts: list[str]) -> Reply:
+    def _comment_route_ig(self, request: Request, info: dict[str, Any], parts: list[str]) -> Reply:
         comment_id = parts[0]
-        comment = self.s["comments"][comment_id]
+        comment = self.s["ig_comments"][comment_id]
         media = self.s["media"][comment["media"]]
-        if self.s["pages"][info["page"]]["ig"] != media["ig"]:
+        if self.s["pages"][info["page"]].get("ig") != media["ig"]:
             raise graph_error("(#10) Not a comment on your media.", 10)
         self._need(info, "instagram_manage_comments")
         if parts[1:] == ["replies"] and request.method == "POST":
@@ -583,8 +428,8 @@ class InstagramFake(FakeServer):
             if not message:
                 raise graph_error("The parameter message is required.", 100)
             user = self.s["ig_users"][media["ig"]]
-            reply_id = self.add_comment(comment["media"], message, user["username"], comment_id)
-            self.s["comments"][reply_id]["from"] = media["ig"]
+            reply_id = self.add_ig_comment(comment["media"], message, user["username"], comment_id)
+            self.s["ig_comments"][reply_id]["from"] = media["ig"]
             return Reply.json({"id": reply_id})
         if len(parts) == 1 and request.method == "POST":
             hide = request.arg("hide")
@@ -593,5 +438,5 @@ class InstagramFake(FakeServer):
             comment["hidden"] = hide == "true"
             return Reply.json({"success": True})
         if len(parts) == 1 and request.method == "GET":
-            return Reply.json(self._comment_json(comment_id, True))
+            return Reply.json(self._ig_comment_json(comment_id, True))
         raise graph_error("Unsupported request.", 100)

@@ -52,7 +52,7 @@ def host(fake: InstagramFake) -> Iterator[ImageHostFake]:
 
 @pytest.fixture
 def account(fake: InstagramFake) -> tuple[str, str, str]:
-    return fake.add_page()
+    return fake.add_instagram_page()
 
 
 def make(
@@ -121,7 +121,7 @@ def test_validate_with_an_explicit_page_id(fake, host, account):
 
 
 def test_a_page_without_instagram_is_explained(fake):
-    _, token, _ = fake.add_page(name="Bakery", username=None)
+    _, token, _ = fake.add_instagram_page(name="Bakery", username=None)
     with pytest.raises(PermanentError) as caught:
         make(fake, token).validate()
     text = str(caught.value)
@@ -130,7 +130,7 @@ def test_a_page_without_instagram_is_explained(fake):
 
 
 def test_missing_instagram_permissions_are_named(fake):
-    _, token, _ = fake.add_page(permissions=("pages_show_list", "pages_read_engagement"))
+    _, token, _ = fake.add_instagram_page(permissions=("pages_show_list", "pages_read_engagement"))
     with pytest.raises(AuthError) as caught:
         make(fake, token).validate()
     assert "instagram_basic" in str(caught.value)
@@ -139,7 +139,7 @@ def test_missing_instagram_permissions_are_named(fake):
 
 def test_missing_optional_permissions_connect_with_a_warning(fake, host):
     granted = tuple(p for p in ALL_PERMISSIONS if p != "instagram_manage_insights")
-    _, token, _ = fake.add_page(permissions=granted)
+    _, token, _ = fake.add_instagram_page(permissions=granted)
     identity = make(fake, token, host.prefix).validate()
     assert "instagram_manage_insights" in identity.settings["warning"]
 
@@ -349,11 +349,12 @@ def test_post_stats_from_insights_and_none_when_there_are_none(connector, fake, 
     seen = fake.add_media(account[2], "seen")
     unseen = fake.add_media(account[2], "new")
     fake.set_insights(seen, views=900, reach=700, likes=40, comments=5, shares=3, saved=8)
-    fake.add_comment(unseen, "first!")
+    fake.add_ig_comment(unseen, "first!")
     stats = connector.fetch_post_stats([seen, unseen])
     assert stats[seen].views == 900 and stats[seen].likes == 40
     assert stats[seen].replies == 5 and stats[seen].reposts == 3
     assert stats[unseen].views is None and stats[unseen].replies == 1
+    assert stats[unseen].reposts is None and stats[unseen].likes == 0
 
 
 # --- failures --------------------------------------------------------------------------------
@@ -381,7 +382,7 @@ def test_throttling_is_a_rate_limit(connector, fake, account):
     ("failure", "error"),
     [
         (Failure.server_error(), TransientError),
-        (Failure.html(), BadResponse),
+        (Failure.html(), (TransientError, BadResponse)),
         (Failure.garbage(), BadResponse),
         (Failure.slow(delay=1.5), TransientError),
         (Failure.truncated(), ConnectorError),

@@ -58,7 +58,7 @@ def test_the_fields_are_asked_for(qtbot, coordinator, vault, client_id, fake):
 
 
 def test_connected_shows_the_username(qtbot, coordinator, vault, client_id, fake):
-    _, token, _ = fake.add_page()
+    _, token, _ = fake.add_instagram_page()
     dialog = _dialog(qtbot, coordinator, vault, client_id)
     _connect(qtbot, dialog, token, "https://cdn.kafija.example/smm/")
     assert "@kafija.riga" in dialog.message.text()
@@ -68,7 +68,7 @@ def test_connected_shows_the_username(qtbot, coordinator, vault, client_id, fake
 def test_connected_without_an_image_host_says_what_to_set_up(
     qtbot, coordinator, vault, client_id, fake
 ):
-    _, token, _ = fake.add_page()
+    _, token, _ = fake.add_instagram_page()
     dialog = _dialog(qtbot, coordinator, vault, client_id)
     _connect(qtbot, dialog, token)
     assert "@kafija.riga" in dialog.message.text() and "image host" in dialog.message.text()
@@ -76,7 +76,7 @@ def test_connected_without_an_image_host_says_what_to_set_up(
 
 
 def test_no_instagram_linked_to_the_page(qtbot, coordinator, vault, client_id, fake):
-    _, token, _ = fake.add_page(name="Kafija Rīga", username=None)
+    _, token, _ = fake.add_instagram_page(name="Kafija Rīga", username=None)
     dialog = _dialog(qtbot, coordinator, vault, client_id)
     _connect(qtbot, dialog, token)
     assert "No Instagram account is linked" in dialog.message.text()
@@ -85,7 +85,7 @@ def test_no_instagram_linked_to_the_page(qtbot, coordinator, vault, client_id, f
 
 
 def test_missing_permissions_are_named(qtbot, coordinator, vault, client_id, fake):
-    _, token, _ = fake.add_page(permissions=("pages_show_list", "pages_read_engagement"))
+    _, token, _ = fake.add_instagram_page(permissions=("pages_show_list", "pages_read_engagement"))
     dialog = _dialog(qtbot, coordinator, vault, client_id)
     _connect(qtbot, dialog, token)
     assert "instagram_content_publish" in dialog.message.text()
