@@ -102,3 +102,14 @@ def test_stopping_a_build_writes_nothing(qtbot, dialog, tmp_path):
         assert not path.exists()
     else:  # it finished first: the file is whole
         assert path.read_bytes().startswith(b"%PDF")
+
+
+def test_without_a_chosen_client_it_starts_with_the_first(qtbot, store, engine):
+    with pytest.raises(ValueError, match="no client"):
+        ClientReportDialog(store, engine)
+    seed_client(store, OURS, "ZELTENE")
+    seed_client(store, THEIRS, "QUOKKA")
+    dialog = ClientReportDialog(store, engine, None)
+    qtbot.addWidget(dialog)
+    assert dialog.client_box.currentText() == THEIRS  # "Quokka…" sorts first
+    assert dialog.preset.currentData() == "last_month"

@@ -79,12 +79,20 @@ def preset_period(key: str, today: date) -> Period | None:
 
 
 class ClientReportDialog(QDialog):
-    """Build a client's PDF report (and, if asked, its CSV files) in the background."""
+    """Build a client's PDF report (and, if asked, its CSV files) in the background.
+
+    ``client_id`` is the client chosen first (None: the first client by name);
+    the dialog refuses to open (``ValueError``) when there is no client at all.
+    """
 
     built = Signal(str)  # the PDF's path
 
     def __init__(
-        self, store: Store, engine: JobEngine, client_id: int, parent: QWidget | None = None
+        self,
+        store: Store,
+        engine: JobEngine,
+        client_id: int | None = None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Client report")
@@ -105,7 +113,10 @@ class ClientReportDialog(QDialog):
         self.client_box = QComboBox()
         for cid, name, zone_name in clients:
             self.client_box.addItem(name, (cid, zone_name))
-        self.client_box.setCurrentIndex(max(0, [c[0] for c in clients].index(client_id)))
+        ids = [c[0] for c in clients]
+        self.client_box.setCurrentIndex(ids.index(client_id) if client_id in ids else 0)
+        if not clients:
+            raise ValueError("There is no client to report on yet.")
         self.preset = QComboBox()
         for key, label in PRESETS:
             self.preset.addItem(label, key)
