@@ -16,6 +16,7 @@ _REGISTRY: dict[str, str] = {
     "telegram": "smmdesk.platforms.telegram:TelegramConnector",
     "mastodon": "smmdesk.platforms.mastodon:MastodonConnector",
     "bluesky": "smmdesk.platforms.bluesky:BlueskyConnector",
+    "facebook": "smmdesk.platforms.facebook:FacebookConnector",
     "instagram": "smmdesk.platforms.instagram:InstagramConnector",
     "vk": "smmdesk.platforms.vk:VkConnector",
 }
