@@ -49,6 +49,7 @@ from smmdesk.platforms.base import (
     PublishedPost,
     PublishRequest,
     RemoteInboxItem,
+    RemoteThread,
     ScheduledPost,
     ScheduledState,
     TextCounting,
@@ -71,6 +72,7 @@ from smmdesk.platforms.vk_api import (
 )
 from smmdesk.platforms.vk_inbox import fetch_inbox
 from smmdesk.platforms.vk_setup import validate_account
+from smmdesk.platforms.vk_thread import fetch_thread
 
 MAX_IMAGES = 10
 #: VK does not take a publish_date closer than this (a minute) ⚠; we ask for 2.
@@ -441,6 +443,9 @@ class VkConnector(Connector):
 
     def fetch_inbox(self, cursor: str | None) -> InboxPage:
         return fetch_inbox(self.api, self.group_id, self.account_capabilities(), cursor)
+
+    def fetch_thread(self, item: RemoteInboxItem) -> RemoteThread:
+        return fetch_thread(self.api, self.group_id, item)
 
     def reply(self, item: RemoteInboxItem, text: str) -> str:
         if not text.strip():

@@ -79,7 +79,7 @@ def write_cursor(posts: dict[str, int], message: int) -> str:
     return json.dumps({"v": 1, "p": posts, "m": message}, sort_keys=True)
 
 
-class _Names:
+class Names:
     """Who wrote what, from the ``profiles`` and ``groups`` of an extended answer."""
 
     def __init__(self) -> None:
@@ -109,7 +109,7 @@ def fetch_inbox(
 ) -> InboxPage:
     marks, message_mark = read_cursor(cursor)
     items: dict[str, RemoteInboxItem] = {}
-    names = _Names()
+    names = Names()
     new_marks = _comments(api, group_id, marks, items, names)
     if capabilities.has_direct_messages:
         message_mark = _messages(api, group_id, message_mark, items, names)
@@ -122,7 +122,7 @@ def _comments(
     group_id: int,
     marks: dict[str, int],
     items: dict[str, RemoteInboxItem],
-    names: _Names,
+    names: Names,
 ) -> dict[str, int]:
     owner = str(-group_id)
     wall = api.call(
@@ -173,7 +173,7 @@ def _take(
     group_id: int,
     mark: int,
     items: dict[str, RemoteInboxItem],
-    names: _Names,
+    names: Names,
     parent: str,
 ) -> int:
     """Add one comment if it is new and someone else's; return its id (0 if unreadable)."""
@@ -202,7 +202,7 @@ def _take(
 
 
 def _messages(
-    api: VkApi, group_id: int, mark: int, items: dict[str, RemoteInboxItem], names: _Names
+    api: VkApi, group_id: int, mark: int, items: dict[str, RemoteInboxItem], names: Names
 ) -> int:
     response = api.call(
         "messages.getConversations",

@@ -448,3 +448,42 @@ def test_post_stats_and_members(fake, connector):
     account = connector.fetch_account_stats()
     assert account.followers == 1234 and account.posts == 1
     assert account.measured_at is not None
+
+
+# --- the conversation around an item ---------------------------------------------------------
+
+
+def test_thread_of_a_comment_is_the_post_and_its_thread(fake, connector):
+    post = int(connector.publish(PublishRequest("Menu of the week")).remote_id)
+    ivan = fake.add_user("Ivan")
+    other = fake.add_comment(post, ivan, "Another topic")
+    root = fake.add_comment(post, ivan, "Is it vegan?")
+    answer = fake.add_comment(post, -fake.group, "Yes!", reply_to=root)
+    follow = fake.add_comment(post, ivan, "Thanks", reply_to=answer)
+    item = next(i for i in connector.fetch_inbox(None).items if i.remote_id == str(follow))
+    thread = connector.fetch_thread(item)
+    assert thread.post_text == "Menu of the week"
+    assert thread.post_url == f"https://vk.com/wall-{fake.group}_{post}"
+    assert [i.remote_id for i in thread.items] == [str(root), str(answer), str(follow)]
+    assert str(other) not in [i.remote_id for i in thread.items]
+    assert thread.items[1].author_id == str(-fake.group)
+
+
+def test_thread_of_a_comment_on_a_deleted_post_marks_it_removed(fake, connector):
+    post = connector.publish(PublishRequest("Soon gone"))
+    fake.add_comment(int(post.remote_id), fake.add_user("Ivan"), "hm")
+    item = connector.fetch_inbox(None).items[0]
+    connector.delete_post(post.remote_id)
+    thread = connector.fetch_thread(item)
+    assert thread.post_text == "" and [i.removed for i in thread.items] == [True]
+
+
+def test_thread_of_a_message_is_the_conversation_oldest_first(fake):
+    connector = make(fake, group_token=fake.group_token, group_id=str(fake.group), messages="1")
+    olga = fake.add_user("Olga")
+    fake.add_message(olga, "Hello")
+    item = connector.fetch_inbox(None).items[0]
+    connector.reply(item, "Hi Olga")
+    fake.add_message(olga, "Do you deliver?")
+    thread = connector.fetch_thread(item)
+    assert [i.text for i in thread.items] == ["Hello", "Hi Olga", "Do you deliver?"]

@@ -26,6 +26,7 @@ from smmdesk.platforms.base import (
     PublishedPost,
     PublishRequest,
     RemoteInboxItem,
+    RemoteThread,
     ScheduledPost,
     ScheduledState,
 )
@@ -192,6 +193,8 @@ CALLS = {
     "inbox_cursor": (lambda c, img: c.fetch_inbox('{"v": 1, "p": {"7": 3}, "m": 2}'), InboxPage),
     "reply": (lambda c, img: c.reply(COMMENT, "ok"), str),
     "reply_dm": (lambda c, img: c.reply(MESSAGE, "ok"), str),
+    "thread": (lambda c, img: c.fetch_thread(COMMENT), RemoteThread),
+    "thread_dm": (lambda c, img: c.fetch_thread(MESSAGE), RemoteThread),
     "account_stats": (lambda c, img: c.fetch_account_stats(), AccountStats),
     "post_stats": (lambda c, img: c.fetch_post_stats(["7", "8"]), dict),
     "schedule": (lambda c, img: c.schedule(PublishRequest("x", (), KEY), LATER), ScheduledPost),
@@ -237,8 +240,9 @@ def test_any_answer_ends_in_a_dataclass_or_a_connector_error(
         assert "fuzz-token" not in str(exc) and "fuzz-community-token" not in str(exc)
     else:
         assert isinstance(result, expected), (method, result)
-        if isinstance(result, InboxPage):
+        if isinstance(result, InboxPage | RemoteThread):
             assert all(item.created_at.tzinfo is not None for item in result.items)
+        if isinstance(result, InboxPage):
             read_cursor(result.cursor)
         if isinstance(result, PublishedPost):
             assert result.remote_id.isdigit() and int(result.remote_id) > 0
