@@ -151,9 +151,14 @@ class ClientReportLayout(PackPages):
 
         def draw(p: QPainter, x: float, y: float) -> None:
             w = self.content_w
+            own = QColor(d.facts.colour) if QColor(d.facts.colour).isValid() else ACCENT
+            tint = QColor(own)
+            tint.setAlpha(22)
             p.setPen(Qt.PenStyle.NoPen)
-            p.setBrush(QColor(d.facts.colour) if QColor(d.facts.colour).isValid() else ACCENT)
-            p.drawRect(QRectF(x, y + mm(30), mm(3), mm(52)))
+            p.setBrush(tint)  # a wash of the client's colour across the page, behind the title
+            p.drawRect(QRectF(0, y + mm(18), self.width, mm(82)))
+            p.setBrush(own)
+            p.drawRect(QRectF(x, y + mm(30), mm(3), mm(58)))
             left = x + mm(9)
             self._text(p, QRectF(left, y + mm(30), w, mm(7)), "SOCIAL MEDIA REPORT",
                        pack_font(10, bold=True), MUTED)  # fmt: skip
@@ -165,6 +170,9 @@ class ClientReportLayout(PackPages):
             self._text(p, QRectF(left, top + mm(10), w - mm(9), mm(6)),
                        f"Compared with {period_words(d.previous)} · times in {d.facts.timezone}",
                        pack_font(10), MUTED)  # fmt: skip
+            handles = " · ".join(f"{network_name(a.platform)} {a.handle}" for a in d.accounts)
+            accounts = self._doc(handles or "No accounts connected", pack_font(9.5), w - mm(9))
+            self._draw_doc(p, accounts, left, top + mm(30), INK)
             by = f"Prepared by {d.prepared_by}" if d.prepared_by else "Prepared"
             lines = (
                 f"{by} on {short_day(d.prepared_on)}",
