@@ -22,9 +22,17 @@ from smmdesk.platforms.base import (
     PublishRequest,
 )
 from smmdesk.platforms.vk import VkConnector
+from smmdesk.platforms.vk_api import VkApi
 from smmdesk.platforms.vk_inbox import read_cursor
 from tests.fakes.http_fake import Failure
 from tests.fakes.vk_fake import RIGHTS, VkFake
+
+
+@pytest.fixture(autouse=True)
+def _no_pacing(monkeypatch):
+    """VK's per-token pacing (3 requests a second) is tested on its own; here it would only wait."""
+    monkeypatch.setattr(VkApi, "user_interval", 0.0)
+    monkeypatch.setattr(VkApi, "group_interval", 0.0)
 
 
 @pytest.fixture

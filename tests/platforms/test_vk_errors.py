@@ -6,6 +6,7 @@ that can go wrong on the wire."""
 from __future__ import annotations
 
 import socket
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -25,9 +26,16 @@ from smmdesk.platforms.base import (
     TransientError,
 )
 from smmdesk.platforms.vk import VkConnector
-from smmdesk.platforms.vk_api import seconds_to_utc_midnight
+from smmdesk.platforms.vk_api import VkApi, seconds_to_utc_midnight
 from tests.fakes.http_fake import Failure, Reply
 from tests.fakes.vk_fake import CAPTCHA_KEY, RIGHTS, VkFake
+
+
+@pytest.fixture(autouse=True)
+def _no_pacing(monkeypatch):
+    """VK's per-token pacing (3 requests a second) is tested on its own; here it would only wait."""
+    monkeypatch.setattr(VkApi, "user_interval", 0.0)
+    monkeypatch.setattr(VkApi, "group_interval", 0.0)
 
 
 @pytest.fixture
@@ -294,3 +302,15 @@ def test_every_error_is_a_connector_error(fake, connector):
         with pytest.raises(ConnectorError) as error:
             publish(connector)
         assert fake.token not in str(error.value)
+
+
+def test_requests_are_paced_per_token(fake, monkeypatch):
+    monkeypatch.setattr(VkApi, "user_interval", 0.1)
+    first, second = make(fake), make(fake)  # two connectors, one token: one pace
+    started = time.monotonic()
+    for n in range(3):
+        publish(first, f"a{n}")
+        publish(second, f"b{n}")
+    assert time.monotonic() - started >= 0.45
+    times = [r for r in fake.log if r.path == "/method/wall.post"]
+    assert len(times) == 6

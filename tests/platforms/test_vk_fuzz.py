@@ -31,6 +31,7 @@ from smmdesk.platforms.base import (
     ScheduledState,
 )
 from smmdesk.platforms.vk import VkConnector
+from smmdesk.platforms.vk_api import VkApi
 from smmdesk.platforms.vk_inbox import read_cursor
 from smmdesk.platforms.vk_setup import community_ref
 from tests.fakes.http_fake import FakeServer, Reply, Request
@@ -163,6 +164,13 @@ class ScriptedVk(FakeServer):
         if default == {"upload_url": "UPLOAD"}:
             default = {"upload_url": f"{self.base_url}/upload"}
         return Reply.json({"response": default})
+
+
+@pytest.fixture(autouse=True)
+def _no_pacing(monkeypatch):
+    """VK's per-token pacing (3 requests a second) is tested on its own; here it would only wait."""
+    monkeypatch.setattr(VkApi, "user_interval", 0.0)
+    monkeypatch.setattr(VkApi, "group_interval", 0.0)
 
 
 @pytest.fixture(scope="module")

@@ -13,11 +13,19 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
 
+from smmdesk.platforms.vk_api import VkApi
 from smmdesk.ui.clients.account_dialog import ConnectAccountDialog
 from smmdesk.ui.clients.captcha_dialog import CaptchaDialog
 from tests.fakes.vk_fake import RIGHTS, VkFake
 
 SHOTS = Path("/tmp/net_shots")
+
+
+@pytest.fixture(autouse=True)
+def _no_pacing(monkeypatch):
+    """VK's per-token pacing (3 requests a second) is tested on its own; here it would only wait."""
+    monkeypatch.setattr(VkApi, "user_interval", 0.0)
+    monkeypatch.setattr(VkApi, "group_interval", 0.0)
 
 
 @pytest.fixture
