@@ -13,19 +13,23 @@ newest messages; incoming messages newer than the cursor become items whose
 ``author_id`` is the person's page-scoped id (PSID, what a reply is sent to)
 and whose ``parent_remote_id`` is the conversation. Facebook lets a Page
 answer only within 24 hours of the person's last message
-(``messaging_type=RESPONSE``); ``reply_window_end`` gives that time, and a
-reply after it is refused with a plain message (Graph code 10 / 2018278).
+(``messaging_type=RESPONSE``): each message item carries that end as
+``reply_until`` (the person's newest message + 24 h), and a reply after it is
+refused with a plain message (Graph code 10 / 2018278).
 
-The cursor is JSON, ``{"v": 1, "c": {post id: newest comment time},
-"m": {conversation id: newest message time}}`` (Unix seconds), kept to the
-recent posts and conversations so it stays small. An unreadable cursor counts
-as none; the engine drops items it already has, so equal times are re-read.
+The cursor is JSON, ``{"v": 2, "c": {post id: [newest comment time, [ids at
+that time]]}, "m": {conversation id: [newest message time, [ids]]}}`` (Unix
+seconds; Graph times have one-second steps, so the ids at the newest second
+are kept to tell a comment seen from one that came in the same second). It
+is kept to the recent posts and conversations so it stays small. An
+unreadable cursor counts as none (the engine drops items it already has).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
@@ -69,28 +73,51 @@ def reply_window_end(item: RemoteInboxItem) -> datetime | None:
     """Until when the Page may answer a Messenger item (None for comments)."""
     if item.kind is not InboxKind.DIRECT_MESSAGE:
         return None
-    return item.created_at + REPLY_WINDOW
+    return item.reply_until or item.created_at + REPLY_WINDOW
 
 
-def read_cursor(cursor: str | None) -> tuple[dict[str, int], dict[str, int]]:
-    """({post id: newest comment time}, {conversation id: newest message time})."""
+#: (newest time seen, ids seen at that time)
+Mark = tuple[int, frozenset[str]]
+
+
+def read_cursor(cursor: str | None) -> tuple[dict[str, Mark], dict[str, Mark]]:
+    """({post id: mark}, {conversation id: mark}) from a stored cursor."""
     try:
         data = json.loads(cursor or "{}")
     except ValueError:
         return {}, {}
-    if not isinstance(data, dict) or data.get("v") != 1:
+    if not isinstance(data, dict) or data.get("v") != 2:
         return {}, {}
-    return _times(data.get("c")), _times(data.get("m"))
+    return _marks(data.get("c")), _marks(data.get("m"))
 
 
-def _times(value: Any) -> dict[str, int]:
+def _marks(value: Any) -> dict[str, Mark]:
     if not isinstance(value, dict):
         return {}
-    return {
-        str(k)[:100]: v
-        for k, v in list(value.items())[:200]
-        if isinstance(v, int) and not isinstance(v, bool)
-    }
+    marks: dict[str, Mark] = {}
+    for key, mark in list(value.items())[:200]:
+        if not (isinstance(mark, list) and len(mark) == 2):
+            continue
+        stamp, ids = mark
+        if isinstance(stamp, int) and not isinstance(stamp, bool) and isinstance(ids, list):
+            marks[str(key)[:100]] = (stamp, frozenset(str(i)[:100] for i in ids[:50]))
+    return marks
+
+
+def _is_new(stamp: int, item_id: str, mark: Mark) -> bool:
+    return stamp > mark[0] or (stamp == mark[0] and item_id not in mark[1])
+
+
+def _advance(mark: Mark, stamp: int, item_id: str) -> Mark:
+    if stamp > mark[0]:
+        return (stamp, frozenset({item_id}))
+    if stamp == mark[0]:
+        return (stamp, mark[1] | {item_id})
+    return mark
+
+
+def _dump(marks: dict[str, Mark]) -> dict[str, list[Any]]:
+    return {key: [stamp, sorted(ids)[:50]] for key, (stamp, ids) in marks.items()}
 
 
 def fetch_inbox(
@@ -98,7 +125,7 @@ def fetch_inbox(
 ) -> InboxPage:
     seen_comments, seen_messages = read_cursor(cursor)
     items: list[RemoteInboxItem] = []
-    new_comments: dict[str, int] = {}
+    new_comments: dict[str, Mark] = {}
     posts = graph.get(
         f"/{_seg(page_id)}/published_posts",
         {
@@ -112,25 +139,24 @@ def fetch_inbox(
         post_id = id_of(post)
         if not post_id:
             continue
-        seen = seen_comments.get(post_id, 0)
-        new_comments[post_id] = seen
+        mark = seen_comments.get(post_id, (0, frozenset()))
+        new_comments[post_id] = mark
         total = int_of(dict_of(dict_of(post, "comments"), "summary"), "total_count")
         if total == 0:
             continue
-        newest = _comments(graph, page_id, post_id, seen, items)
-        new_comments[post_id] = max(seen, newest)
+        new_comments[post_id] = _comments(graph, page_id, post_id, mark, items)
     new_messages = dict(seen_messages)
     if options.get("messaging", "") != "no":
         new_messages = _conversations(graph, page_id, seen_messages, items)
-    state = {"v": 1, "c": new_comments, "m": new_messages}
+    state = {"v": 2, "c": _dump(new_comments), "m": _dump(new_messages)}
     return InboxPage(items, json.dumps(state, separators=(",", ":")))
 
 
 def _comments(
-    graph: GraphClient, page_id: str, post_id: str, seen: int, items: list[RemoteInboxItem]
-) -> int:
-    """Add the comments on one post newer than ``seen``; the newest time read."""
-    newest = seen
+    graph: GraphClient, page_id: str, post_id: str, seen: Mark, items: list[RemoteInboxItem]
+) -> Mark:
+    """Add the comments on one post newer than ``seen``; the new mark."""
+    mark = seen
     body = graph.get(
         f"/{_seg(post_id)}/comments",
         {
@@ -142,25 +168,25 @@ def _comments(
         "Reading comments",
         needs="pages_read_engagement",
     )
-    for _ in range(COMMENT_PAGES):
+    for page_number in range(COMMENT_PAGES):
         reached_seen = False
         for raw in list_of(body, "data"):
-            when = time_of(raw)
-            if when is None:
+            when, comment_id = time_of(raw), id_of(raw)
+            if when is None or not comment_id:
                 continue
             stamp = int(when.timestamp())
-            if stamp < seen:
+            if not _is_new(stamp, comment_id, seen):
                 reached_seen = True
                 continue
-            newest = max(newest, stamp)
+            mark = _advance(mark, stamp, comment_id)
             item = comment_item(raw, page_id, post_id)
             if item is not None:
                 items.append(item)
         following = next_page(body)
-        if reached_seen or not following:
+        if reached_seen or not following or page_number == COMMENT_PAGES - 1:
             break
         body = graph.get(following, None, "Reading comments", needs="pages_read_engagement")
-    return newest
+    return mark
 
 
 def comment_item(raw: Any, page_id: str, post_id: str) -> RemoteInboxItem | None:
@@ -183,8 +209,8 @@ def comment_item(raw: Any, page_id: str, post_id: str) -> RemoteInboxItem | None
 
 
 def _conversations(
-    graph: GraphClient, page_id: str, seen: dict[str, int], items: list[RemoteInboxItem]
-) -> dict[str, int]:
+    graph: GraphClient, page_id: str, seen: dict[str, Mark], items: list[RemoteInboxItem]
+) -> dict[str, Mark]:
     try:
         body = graph.get(
             f"/{_seg(page_id)}/conversations",
@@ -201,22 +227,31 @@ def _conversations(
         if graph_code(exc)[0] in (None, 190, 102):
             raise
         return dict(seen)  # no pages_messaging: comments still come in
-    result: dict[str, int] = {}
+    result: dict[str, Mark] = {}
     for conversation in list_of(body, "data")[:CONVERSATIONS]:
         conversation_id = id_of(conversation)
         if not conversation_id:
             continue
-        last = seen.get(conversation_id, 0)
+        last = seen.get(conversation_id, (0, frozenset()))
         result[conversation_id] = last
-        for raw in list_of(dict_of(conversation, "messages"), "data")[:MESSAGES]:
-            item = message_item(raw, page_id, conversation_id)
-            if item is None:
-                continue
+        incoming = [
+            item
+            for item in (
+                message_item(raw, page_id, conversation_id)
+                for raw in list_of(dict_of(conversation, "messages"), "data")[:MESSAGES]
+            )
+            if item is not None
+        ]
+        if not incoming:
+            continue
+        # The window runs from the person's newest message, whichever item is answered.
+        until = max(item.created_at for item in incoming) + REPLY_WINDOW
+        for item in incoming:
             stamp = int(item.created_at.timestamp())
-            if stamp < last:
+            if not _is_new(stamp, item.remote_id, last):
                 continue
-            result[conversation_id] = max(result[conversation_id], stamp)
-            items.append(item)
+            result[conversation_id] = _advance(result[conversation_id], stamp, item.remote_id)
+            items.append(replace(item, reply_until=until))
     return result
 
 
