@@ -80,7 +80,7 @@ from smmdesk.platforms.instagram_publish import (
 #: Tolerance between this computer's clock and Meta's.
 CLOCK_SKEW = timedelta(minutes=10)
 RECENT_LIMIT = 50
-RECENT_PAGES = 4
+RECENT_PAGES = 6
 #: Permissions the connector needs, and what each is for (shown to the user).
 PERMISSIONS = {
     "instagram_basic": "read the Instagram account",

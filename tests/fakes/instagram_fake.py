@@ -33,6 +33,10 @@ are routed here, everything else goes to the Page fake.
 
 from __future__ import annotations
 
+import random
+import signal
+import threading
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -440,3 +444,62 @@ class InstagramFake(GraphFake):
         if len(parts) == 1 and request.method == "GET":
             return Reply.json(self._ig_comment_json(comment_id, True))
         raise graph_error("Unsupported request.", 100)
+
+
+class CrashTestInstagram(InstagramFake):
+    """The fake as the crash test runs it in a process of its own.
+
+    It is also the account's image host (``PUT``/``HEAD``/``GET`` under
+    ``/smm/``), containers are ready at the first look, the quota is large
+    enough for the test's 200 posts, and every ``media_publish`` that made a
+    post is answered a random ``post_delay`` seconds after the post was stored
+    (and saved), so kills land between "Instagram has it" and "the app wrote
+    it down". The state file also carries the test's view of it: ``accounts``
+    and ``statuses`` (as the Mastodon fake names them).
+    """
+
+    quota_total = 100_000
+
+    def __init__(self, state_file: Path, post_delay: tuple[float, float], seed: int) -> None:
+        super().__init__(state_file)
+        self.polls_in_progress = 0
+        self.post_delay = post_delay
+        self._rng = random.Random(seed)
+        self._rng_lock = threading.Lock()
+
+    def handle(self, request: Request) -> Reply:
+        if request.path.startswith("/smm/"):
+            return Reply(201 if request.method == "PUT" else 200, b"")
+        reply = super().handle(request)
+        if request.path.endswith("/media_publish") and reply.status == 200:
+            with self._rng_lock:
+                delay = self._rng.uniform(*self.post_delay)
+            time.sleep(delay)  # outside the lock: other requests go on meanwhile
+        return reply
+
+    def _save(self) -> None:
+        self.s["accounts"] = {
+            ig: {"username": user["username"]} for ig, user in self.s["ig_users"].items()
+        }
+        self.s["statuses"] = {
+            media_id: {"id": media_id, "text": m["caption"], "account": m["ig"], "deleted": False}
+            for media_id, m in self.s["media"].items()
+        }
+        super()._save()
+
+
+def crash_fake(state: Path, tokens: list[str], post_delay: tuple[float, float], seed: int) -> int:
+    """``tests/sync/fake_process.py --network instagram``: serve until SIGTERM/SIGINT."""
+    fake = CrashTestInstagram(state, post_delay, seed)
+    for spec in tokens:
+        username, _, token = spec.partition(":")
+        if token not in fake.s["tokens"]:
+            fake.add_instagram_page(name=username, username=username, token=token)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    fake.start()
+    print(fake.base_url, flush=True)
+    stop.wait()
+    fake.stop()
+    return 0

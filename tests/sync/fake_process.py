@@ -73,9 +73,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--post-delay", default="0,0", help="LO,HI seconds")
     parser.add_argument("--ignore-idempotency", action="store_true")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--network", default="mastodon", choices=["mastodon", "vk"])
+    parser.add_argument("--network", default="mastodon", choices=["mastodon", "vk", "instagram"])
     args = parser.parse_args(argv)
     low, high = (float(x) for x in args.post_delay.split(","))
+    if args.network == "instagram":  # no key on the wire: find_published alone guards it
+        from tests.fakes.instagram_fake import crash_fake as instagram_fake
+
+        return instagram_fake(args.state, args.token, (low, high), args.seed)
     if args.network == "vk":  # VK's guid plays the Idempotency-Key's part
         from tests.fakes.vk_fake import crash_fake
 
