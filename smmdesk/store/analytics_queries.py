@@ -81,6 +81,7 @@ __all__ = [
     "goal_for",
     "inbox_performance",
     "key_numbers",
+    "last_measured_at",
     "period_bounds",
     "posts_in_period",
     "report_note",
@@ -128,15 +129,19 @@ def goal_for(db: sqlite3.Connection, account_id: int) -> Goal | None:
     return Goal(account_id, int(row[0]), date.fromisoformat(str(row[1])[:10]))
 
 
-def _accounts(db: sqlite3.Connection, client_id: int) -> list[tuple[int, str, str, str]]:
-    """(id, platform, handle, display name) of the client's accounts, archived ones too
-    (their history belongs to the period they were active in)."""
+def _accounts(
+    db: sqlite3.Connection, client_id: int, since: str = ""
+) -> list[tuple[int, str, str, str]]:
+    """(id, platform, handle, display name) of the client's accounts: active ones
+    and those archived at or after ``since`` (stored UTC text), whose history
+    still belongs to the period; an account archived before it is left out."""
     return [
         (r[0], r[1], r[2], r[3] or "")
         for r in db.execute(
             "SELECT id, platform, handle, display_name FROM accounts WHERE client_id = ? "
+            "AND (archived_at IS NULL OR archived_at >= ?) "
             "ORDER BY archived_at IS NOT NULL, platform, handle",
-            (client_id,),
+            (client_id, since),
         )
     ]
 
@@ -157,7 +162,7 @@ def follower_series(db: sqlite3.Connection, client_id: int, period: Period) -> l
     """
     zone_name, start, end = period_bounds(db, client_id, period)
     result = []
-    for account_id, platform, handle, name in _accounts(db, client_id):
+    for account_id, platform, handle, name in _accounts(db, client_id, start):
         rows = db.execute(
             "SELECT measured_at, followers FROM account_metrics WHERE account_id = ? "
             "AND measured_at >= ? AND measured_at < ? AND followers IS NOT NULL "
@@ -219,10 +224,10 @@ def account_summaries(
     db: sqlite3.Connection, client_id: int, period: Period
 ) -> list[AccountSummary]:
     """Followers (and totals) per account at the period's end, with change."""
-    zone_name, _start, end = period_bounds(db, client_id, period)
+    zone_name, start, end = period_bounds(db, client_id, period)
     _p, prev_end = period.previous().utc_bounds(zone_name)
     result = []
-    for account_id, platform, handle, name in _accounts(db, client_id):
+    for account_id, platform, handle, name in _accounts(db, client_id, start):
         row = db.execute(
             "SELECT measured_at FROM account_metrics WHERE account_id = ? AND measured_at < ? "
             "ORDER BY measured_at DESC, id DESC LIMIT 1",
@@ -405,11 +410,11 @@ class KeyNumbers:
 
 
 def _followers_total(
-    db: sqlite3.Connection, client_id: int, ends: tuple[str, str]
+    db: sqlite3.Connection, client_id: int, ends: tuple[str, str], since: str
 ) -> tuple[int | None, int | None]:
     now_total = prev_total = 0
     counted = False
-    for account_id, *_rest in _accounts(db, client_id):
+    for account_id, *_rest in _accounts(db, client_id, since):
         current = _latest(db, account_id, ends[0], "followers")
         before = _latest(db, account_id, ends[1], "followers")
         if current is not None and before is not None:
@@ -431,10 +436,10 @@ def key_numbers(
     share answered in time, each with its change vs ``period.previous()``."""
     zone_name = client_facts(db, client_id).timezone
     prior = period.previous()
-    _s, end = period.utc_bounds(zone_name)
+    start, end = period.utc_bounds(zone_name)
     _ps, prev_end = prior.utc_bounds(zone_name)
     followers_now, followers_before = _followers_total(
-        db, client_id, (to_stored(end), to_stored(prev_end))
+        db, client_id, (to_stored(end), to_stored(prev_end)), to_stored(start)
     )
     posts, prev_posts = (
         posts_in_period(db, client_id, period),
@@ -449,6 +454,16 @@ def key_numbers(
         change(inbox.median_minutes, prev_inbox.median_minutes),
         change(inbox.share_within_target, prev_inbox.share_within_target),
     )
+
+
+def last_measured_at(db: sqlite3.Connection, client_id: int) -> datetime | None:
+    """When any of the client's accounts was last measured ("numbers as of")."""
+    row = db.execute(
+        "SELECT max(measured_at) FROM account_metrics WHERE account_id IN "
+        "(SELECT id FROM accounts WHERE client_id = ?)",
+        (client_id,),
+    ).fetchone()
+    return from_stored(row[0]) if row and row[0] else None
 
 
 # --- notes ---------------------------------------------------------------------------------

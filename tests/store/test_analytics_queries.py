@@ -254,6 +254,22 @@ def test_competitors_leaders_and_notes_stay_with_their_client(profile_db):
         aq.client_facts(db, 999)
 
 
+def test_an_account_archived_before_the_period_is_left_out(store, profile_db):
+    db, ids = profile_db
+    with store.transaction() as s:
+        from smmdesk.store.models import Account
+
+        s.get(Account, ids["nf"]).archived_at = utc(2026, 2, 15)
+        s.get(Account, ids["tg"]).archived_at = utc(2026, 3, 20)  # during March: kept
+    shown = {r.account_id for r in aq.account_summaries(db, ids["a"], MARCH)}
+    assert shown == {ids["sb"], ids["tg"]}
+    assert {r.account_id for r in aq.follower_series(db, ids["a"], MARCH)} == shown
+    feb = {r.account_id for r in aq.follower_series(db, ids["a"], Period.month(2026, 2))}
+    assert ids["nf"] in feb
+    assert aq.last_measured_at(db, ids["a"]) == utc(2026, 3, 31, 10)
+    assert aq.last_measured_at(db, 999) is None
+
+
 def test_goals_and_notes_can_be_changed(store, profile_db):
     db, ids = profile_db
     with store.transaction() as s:
