@@ -88,8 +88,15 @@ def make_report_profile(folder: Path, posts: int, days: int, seed: int = 5) -> N
     store = open_store(folder / "smmdesk.sqlite3", folder / "backups")
     try:
         with store.engine.begin() as conn:
-            account_rows, post_rows, target_rows, metric_rows, inbox_rows = [], [], [], [], []
-            follower_rows, comp_rows, comp_metric_rows = [], [], []
+            Rows = list[dict[str, object]]
+            account_rows: Rows = []
+            post_rows: Rows = []
+            target_rows: Rows = []
+            metric_rows: Rows = []
+            inbox_rows: Rows = []
+            follower_rows: Rows = []
+            comp_rows: Rows = []
+            comp_metric_rows: Rows = []
             for client_id, (name, colour, tz, country, platforms) in enumerate(CLIENTS, 1):
                 conn.execute(
                     insert(Client),

@@ -14,7 +14,7 @@ is drawn as plain text; previews are wrapped and clipped to a few lines.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QPointF, QRectF, Qt
@@ -238,7 +238,7 @@ class ClientReportLayout(PackPages):
         return Block(height, draw, [(i + 1) * (card_h + gap) for i in range(len(rows) - 1)])
 
     def table(
-        self, header: tuple[str, ...], rows: list[tuple[str, ...]], widths: tuple[float, ...]
+        self, header: tuple[str, ...], rows: Sequence[tuple[str, ...]], widths: tuple[float, ...]
     ) -> Block:
         """A simple table; ``widths`` are shares of the content width, right-aligned after
         the first two columns (numbers)."""

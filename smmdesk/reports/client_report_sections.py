@@ -192,7 +192,7 @@ def _inbox(r: ClientReportLayout) -> None:
     r.place(r.with_heading("Inbox", table, note))
     leaders = r.data.leaders
     if leaders:
-        rows = [
+        leader_rows = [
             (
                 lead.author_name or lead.author_handle or "someone",
                 f"{network_name(lead.platform)} {lead.handle}",
@@ -203,21 +203,21 @@ def _inbox(r: ClientReportLayout) -> None:
         ]
         r.space(mm(6))
         table = r.table(
-            ("Person", "Talked to", "Messages", "Comments"), rows, (0.34, 0.36, 0.15, 0.15)
+            ("Person", "Talked to", "Messages", "Comments"), leader_rows, (0.34, 0.36, 0.15, 0.15)
         )
         r.place(r.with_heading("Most active in your audience", table))
     comps = r.data.competitors
     if comps:
-        rows = []
+        comp_rows: list[tuple[str, ...]] = []
         for c in comps:
             words, _sign = change_words(c.followers_change, "count")
             last = c.points[-1][1] if c.points else None
-            rows.append(
+            comp_rows.append(
                 (c.label, network_name(c.platform), count(last) if c.available else NOT_AVAILABLE,
                  words or NOT_AVAILABLE)
             )  # fmt: skip
         r.space(mm(6))
         table = r.table(
-            ("Competitor", "Network", "Followers", "Change"), rows, (0.4, 0.2, 0.18, 0.22)
+            ("Competitor", "Network", "Followers", "Change"), comp_rows, (0.4, 0.2, 0.18, 0.22)
         )
         r.place(r.with_heading("Competitors", table))

@@ -204,6 +204,8 @@ def test_every_page_carries_the_client_and_never_the_other(qapp, two_clients, db
         assert not image.isNull() and not_blank(image)
     assert "ZELTENE post number" in everything  # previews of the top posts
     assert "ZELTENE Fan" in everything  # audience leaders
+    assert "@ZELTENE_rival" in everything  # competitors
+    assert "Sandbox (practice) @zeltene_0" in everything  # the accounts
     assert "Bread sold out twice." in everything
     assert "Prepared by Ilze Bērziņa" in everything
     assert "1–30 September 2026" in everything
