@@ -340,10 +340,10 @@ class GraphClient:
         """The ``data`` items of a list edge; ``paging.next`` is followed boundedly."""
         items: list[dict[str, Any]] = []
         body = self.get(path, params, doing, needs)
-        for _ in range(max(1, max_pages)):
+        for number in range(max(1, max_pages)):
             items.extend(item for item in list_of(body, "data") if isinstance(item, dict))
             following = next_page(body)
-            if len(items) >= max_items or not following:
+            if len(items) >= max_items or not following or number == max_pages - 1:
                 break
             body = self.get(following, None, doing, needs)
         return items[:max_items]
@@ -399,10 +399,9 @@ class GraphClient:
         try:
             body = json_body(response, self.what)
         except BadResponse:
-            if status >= 500 or status == 429:
-                body = {}
-            else:
-                raise
+            if status != 429:
+                raise  # a web page or garbage instead of the error object
+            body = {}
         error = dict_of(body, "error")
         code = int_of(error, "code", -(10**9), 10**9)
         subcode = int_of(error, "error_subcode", -(10**9), 10**9)
