@@ -125,9 +125,9 @@ class AnalyticsTab(QWidget):
             self.client_label.setText("")
             self.compared.setText("")
             self.state.setText("")
-            self.period_bar.setEnabled(False)
+            self.period_bar.hide()
             return
-        self.period_bar.setEnabled(True)
+        self.period_bar.show()
         name, zone_name = self._client(client_id)
         self.client_label.setText(name)
         self.period_bar.set_zone(zone_name)

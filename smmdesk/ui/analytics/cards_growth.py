@@ -139,7 +139,7 @@ class KeyNumbersStrip(QWidget):
 
 
 def account_name(platform: str, handle: str) -> str:
-    return f"{handle} ({network_name(platform)})"
+    return f"{handle} · {network_name(platform)}"
 
 
 def goal_words(series: aq.AccountSeries) -> tuple[str, str]:
@@ -244,7 +244,7 @@ class FollowersCard(ChartCard):
         """Days down, accounts across: the chart's points, and the goals."""
         days = sorted({to_local(m, zone_name).date() for s in series for m, _v in s.points})
         by_day = [{to_local(m, zone_name).date(): v for m, v in s.points} for s in series]
-        headers = ["Day"] + [account_name(s.platform, s.handle) for s in series]
+        headers = ["Day"] + [s.handle for s in series]
         rows: list[list[str]] = []
         for day in days:
             cells = [f"{day:%a} {day.day} {day:%b %Y}"]
@@ -311,23 +311,22 @@ class CompetitorsCard(ChartCard):
         theirs: list[float | None] = []
         for s in summaries:
             rows.append(_growth_row(s.handle, client_name, s.platform, s.followers_change))
-            names.append(s.handle)
+            names.append(_unique(account_name(s.platform, s.handle), names))
             own.append(s.followers_change.percent)
             theirs.append(None)
         for c in competitors:
             change = c.followers_change if c.available else Change(None, None, None, None)
             rows.append(_growth_row(c.label, "competitor", c.platform, change))
-            names.append(c.label)
+            names.append(_unique(account_name(c.platform, c.label), names))
             own.append(None)
             theirs.append(change.percent)
         self.set_numbers(rows)
-        self.set_hint(f"Follower growth in {describe(period)}, in percent.")
-        if not competitors:
-            self.set_empty(
-                "No competitors yet. Add public accounts of other brands with "
-                "“Competitors…” to see their growth beside the client's."
-            )
-            return
+        self.set_hint(
+            f"Follower growth in {describe(period)}, in percent."
+            if competitors
+            else "No competitors yet: add public accounts of other brands with "
+            "“Competitors…” to see their growth beside the client's."
+        )
         if all(v is None for v in own + theirs):
             self.set_empty("No growth to compare yet: counts are recorded at every sync.")
             return
@@ -335,18 +334,26 @@ class CompetitorsCard(ChartCard):
         draw_bars(
             self.view.chart(),
             names,
-            [BarSet(client_name, look.ACCENT, own), BarSet("Competitors", "#c98a00", theirs)],
+            [BarSet(client_name, look.ACCENT, own)]
+            + ([BarSet("Competitors", "#c98a00", theirs)] if competitors else []),
             horizontal=True,
             value_format="%.1f%%",
+            stacked=True,
         )
-        bars = self.view.chart().series()[0]
-        bars.setBarWidth(0.9)  # type: ignore[attr-defined]
+
+
+def _unique(name: str, taken: Sequence[str]) -> str:
+    """A bar category name not used yet (categories must differ)."""
+    candidate, n = name, 2
+    while candidate in taken:
+        candidate, n = f"{name} ({n})", n + 1
+    return candidate
 
 
 def _growth_row(name: str, whose: str, platform: str, change: Change) -> list[str]:
     available = change.current is not None
     return [
-        f"{name} ({network_name(platform)})",
+        account_name(platform, name),
         whose,
         look.whole(change.current),
         "" if change.delta is None else f"{change.delta:+,.0f}",

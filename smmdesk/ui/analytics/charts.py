@@ -24,6 +24,7 @@ from PySide6.QtCharts import (
     QChartView,
     QDateTimeAxis,
     QHorizontalBarSeries,
+    QHorizontalStackedBarSeries,
     QLineSeries,
     QScatterSeries,
     QValueAxis,
@@ -63,6 +64,7 @@ def _style_axis(axis, label_format: str | None = None) -> None:  # type: ignore[
     axis.setLabelsColor(_AXIS_TEXT)
     axis.setGridLineColor(_GRID)
     axis.setLinePenColor(_GRID)
+    axis.setTruncateLabels(False)  # "Promotion / discount" in full, not "..."
     if label_format is not None:
         axis.setLabelFormat(label_format)
 
@@ -147,10 +149,20 @@ def draw_bars(
     horizontal: bool = False,
     value_format: str = "%.0f",
     at_least: float = 0.0,
+    stacked: bool = False,
 ) -> None:
-    """Grouped bars, one group per category; ``None`` values get no bar."""
+    """Grouped bars, one group per category; ``None`` values get no bar.
+
+    ``stacked`` (horizontal only) puts the sets in one bar per category: for
+    sets that never both have a value in a category (the client's accounts
+    and competitors), so each bar is full width, in its set's colour.
+    """
     _clear(chart)
-    series = QHorizontalBarSeries() if horizontal else QBarSeries()
+    series = (
+        (QHorizontalStackedBarSeries() if stacked else QHorizontalBarSeries())
+        if horizontal
+        else QBarSeries()
+    )
     high, low = at_least, 0.0
     for spec in sets:
         bar_set = QBarSet(spec.name)
