@@ -4,8 +4,8 @@ reposts or "following", posts with metrics, follower histories, an inbox with
 answers, competitors and goals).
 
 The report's tests and bench can use ``demo_dataset`` too: it is
-deterministic for a seed and writes with bulk inserts, so 500 posts over 90
-days take well under a second.
+deterministic for a seed; 500 posts per client over 90 days take a few
+seconds to write.
 """
 
 from __future__ import annotations

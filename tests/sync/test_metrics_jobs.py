@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from smmdesk.core.analytics import Period
@@ -15,6 +17,7 @@ from smmdesk.platforms.base import (
     AuthError,
     BadResponse,
     ConnectorConfig,
+    ConnectorError,
     PermanentError,
     PostStats,
     TransientError,
@@ -310,3 +313,59 @@ def test_networks_without_a_public_count_say_so(store, vault, factory, client_id
     assert "fetch_public_followers" in Connector.__dict__
     with pytest.raises(Unsupported):
         Connector.fetch_public_followers(FollowersOnly(ConnectorConfig(secret={})), "x")
+
+
+class AnyAnswer(FakeServer):
+    """Answers the lookup with whatever the test sets."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reply = Reply.json({})
+
+    def handle(self, request: Request) -> Reply:
+        return self.reply
+
+
+_json = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(min_value=-(2**70), max_value=2**70),
+        st.floats(allow_nan=False),
+        st.text(max_size=20),
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=10), inner, max_size=4)
+    ),
+    max_leaves=10,
+)
+
+
+@pytest.fixture(scope="module")
+def any_answer():
+    with AnyAnswer() as fake:
+        yield fake
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    status=st.sampled_from([200, 200, 200, 400, 401, 403, 404, 410, 422, 429, 500, 503]),
+    body=st.one_of(
+        _json,
+        st.fixed_dictionaries({"id": st.text(max_size=5), "followers_count": _json}),
+    ),
+)
+def test_mastodon_lookup_fuzz_gives_a_count_none_or_a_connector_error(any_answer, status, body):
+    any_answer.reply = Reply.json(body, status)
+    connector = MastodonConnector(
+        ConnectorConfig(secret={"access_token": "t"}, base_url=any_answer.base_url, timeout=1.0)
+    )
+    try:
+        count = connector.fetch_public_followers("@brand@example.social")
+    except ConnectorError:
+        return
+    assert count is None or (isinstance(count, int) and count >= 0)
