@@ -24,7 +24,7 @@ Decisions worth knowing:
 * Comments come into the inbox (``instagram_inbox``); replies go to the
   top-level comment (Instagram allows no deeper nesting); hiding sets
   ``hide=true`` on the comment and never deletes it.
-* Views, reach and the like come from media insights; a metric Instagram
+* Views, reach and the like come from media insights (``instagram_metrics``); a metric Instagram
   does not give (too few viewers, a missing permission) stays None, never 0.
 """
 
@@ -54,12 +54,14 @@ from smmdesk.platforms.base import (
     PublishedPost,
     PublishRequest,
     RemoteInboxItem,
+    RemoteThread,
     TextCounting,
     Unsupported,
 )
 from smmdesk.platforms.instagram_graph import InstagramGraph
 from smmdesk.platforms.instagram_host import ImageHost, prefix_problem, truthy
-from smmdesk.platforms.instagram_inbox import fetch_inbox, recent_media
+from smmdesk.platforms.instagram_inbox import fetch_inbox, fetch_thread, recent_media
+from smmdesk.platforms.instagram_metrics import account_stats, post_stats
 from smmdesk.platforms.instagram_publish import (
     MAX_CAROUSEL,
     Quota,
@@ -68,7 +70,6 @@ from smmdesk.platforms.instagram_publish import (
     create_container,
     dict_of,
     id_of,
-    int_of,
     list_of,
     quota_exhausted,
     read_quota,
@@ -89,7 +90,6 @@ PERMISSIONS = {
     "instagram_manage_insights": "read views and reach",
 }
 REQUIRED = ("instagram_basic", "instagram_content_publish")
-INSIGHT_METRICS = ("views", "reach", "likes", "comments", "shares", "saved")
 
 
 def _seg(value: str) -> str:
@@ -306,21 +306,7 @@ class InstagramConnector(Connector):
         return settings
 
     def fetch_account_stats(self) -> AccountStats:
-        ig_id, _ = self._account()
-        body = self._get(
-            f"/{_seg(ig_id)}",
-            {"fields": "followers_count,follows_count,media_count"},
-            "Reading the account",
-        )
-        followers = int_of(body, "followers_count")
-        if followers is None:
-            raise BadResponse("Instagram did not say how many followers the account has.")
-        return AccountStats(
-            followers=followers,
-            following=int_of(body, "follows_count"),
-            posts=int_of(body, "media_count"),
-            measured_at=datetime.now(UTC),
-        )
+        return account_stats(self._get, _seg(self._account()[0]))
 
     # --- publishing ------------------------------------------------------------------------
 
@@ -452,48 +438,16 @@ class InstagramConnector(Connector):
         )
 
     def fetch_post_stats(self, remote_ids: Sequence[str]) -> dict[str, PostStats]:
-        stats: dict[str, PostStats] = {}
-        for media_id in list(dict.fromkeys(r for r in remote_ids if r))[:100]:
-            body = self._get(
-                f"/{_seg(media_id)}", {"fields": "id,like_count,comments_count"}, "Reading a post"
-            )
-            insights = self._insights(media_id)
-            likes = insights.get("likes", int_of(body, "like_count"))
-            replies = insights.get("comments", int_of(body, "comments_count"))
-            stats[media_id] = PostStats(
-                likes=likes,
-                reposts=insights.get("shares"),
-                replies=replies,
-                views=insights.get("views"),
-            )
-        return stats
-
-    def _insights(self, media_id: str) -> dict[str, int | None]:
-        """Media insights by name; {} when Instagram gives none (too few viewers, no right)."""
-        try:
-            body = self._get(
-                f"/{_seg(media_id)}/insights",
-                {"metric": ",".join(INSIGHT_METRICS)},
-                "Reading post insights",
-            )
-        except (PermanentError, AuthError, BadResponse):
-            return {}
-        values: dict[str, int | None] = {}
-        for row in list_of(body, "data"):
-            name = text_of(row, "name")
-            points = [p for p in list_of(row, "values") if isinstance(p, dict)]
-            value = int_of(points[-1], "value") if points else None
-            if value is None:
-                value = int_of(dict_of(row, "total_value"), "value")
-            if name in INSIGHT_METRICS and value is not None:
-                values[name] = value
-        return values
+        return post_stats(self._get, remote_ids)
 
     # --- inbox -------------------------------------------------------------------------
 
     def fetch_inbox(self, cursor: str | None) -> InboxPage:
         ig_id, username = self._account()
         return fetch_inbox(self._get, _seg(ig_id), username, cursor)
+
+    def fetch_thread(self, item: RemoteInboxItem) -> RemoteThread:
+        return fetch_thread(self._get, item)
 
     def reply(self, item: RemoteInboxItem, text: str) -> str:
         if not item.remote_id:

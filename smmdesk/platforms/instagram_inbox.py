@@ -21,8 +21,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
-from smmdesk.platforms.base import InboxKind, InboxPage, RemoteInboxItem
+from smmdesk.platforms.base import (
+    InboxKind,
+    InboxPage,
+    PermanentError,
+    RemoteInboxItem,
+    RemoteThread,
+)
 from smmdesk.platforms.instagram_publish import (
     dict_of,
     id_of,
@@ -120,7 +127,8 @@ def _item(
     author = dict_of(raw, "from")
     author_id = id_of(author)
     name = text_of(raw, "username") or text_of(author, "username")
-    if (author_id and author_id == ig_id) or (name and name.lower() == username.lower()):
+    own = (ig_id and author_id == ig_id) or (username and name.lower() == username.lower())
+    if own and ig_id:
         return None  # the account's own answer
     return RemoteInboxItem(
         remote_id=comment_id,
@@ -134,3 +142,22 @@ def _item(
         url=permalink if permalink.startswith("https://") else "",
         author_handle=name,
     )
+
+
+def fetch_thread(get: Getter, item: RemoteInboxItem) -> RemoteThread:
+    """The post and the comment thread around ``item`` (its top comment and replies)."""
+    top = item.parent_remote_id or item.remote_id
+    if not top:
+        raise PermanentError("This comment has no id on Instagram.")
+    post_text, post_url = "", ""
+    if item.post_remote_id:
+        media = get(
+            f"/{quote(item.post_remote_id, safe='')}",
+            {"fields": "id,caption,permalink"},
+            "Reading the post",
+        )
+        post_text, post_url = text_of(media, "caption"), text_of(media, "permalink")
+    raw = get(f"/{quote(top, safe='')}", {"fields": COMMENT_FIELDS}, "Reading the comment")
+    items = {i.remote_id: i for i in _items(raw, item.post_remote_id, post_url, "", "")}
+    ordered = sorted(items.values(), key=lambda i: (i.created_at, i.remote_id))
+    return RemoteThread(post_text, post_url if post_url.startswith("https://") else "", ordered)

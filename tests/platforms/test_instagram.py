@@ -324,7 +324,7 @@ def test_find_published_is_sure_when_it_looked_back_far_enough(connector, fake, 
 def test_find_published_says_when_it_cannot_tell(connector, fake, account):
     key = new_idempotency_key()
     fake.advance(3600)
-    for n in range(210):
+    for n in range(320):
         fake.add_media(account[2], f"busy {n}", age=0)
     with pytest.raises(PermanentError, match="cannot tell"):
         connector.find_published(key, "Not there")
@@ -406,3 +406,11 @@ def test_nothing_listening_is_network_unreachable(account):
 def test_publish_time_is_recent(connector, tmp_path):
     post = connector.publish(PublishRequest("Now", [image(tmp_path)]))
     assert abs(post.published_at - datetime.now(UTC)) < timedelta(minutes=1)
+
+
+def test_a_picture_meta_cannot_fetch_is_explained(connector, fake, host, tmp_path):
+    fake.image_host = "http://127.0.0.1:9/"  # Meta's fetch goes elsewhere and fails
+    with pytest.raises(PermanentError) as caught:
+        connector.publish(PublishRequest("Hello", [image(tmp_path)]))
+    assert "could not fetch the picture from the image host" in str(caught.value)
+    assert fake.created_per_text == {}

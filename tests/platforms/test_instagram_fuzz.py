@@ -26,6 +26,7 @@ from smmdesk.platforms.base import (
     PublishedPost,
     PublishRequest,
     RemoteInboxItem,
+    RemoteThread,
 )
 from smmdesk.platforms.instagram import InstagramConnector
 from smmdesk.platforms.instagram_inbox import read_cursor
@@ -258,6 +259,7 @@ CALLS = {
     "inbox_cursor": (lambda c, img: c.fetch_inbox("2026-01-01T00:00:00+0000"), InboxPage),
     "reply": (lambda c, img: c.reply(ITEM, "ok"), str),
     "hide": (lambda c, img: c.hide_item(ITEM), type(None)),
+    "thread": (lambda c, img: c.fetch_thread(ITEM), RemoteThread),
     "unhide": (lambda c, img: c.unhide_item(ITEM), type(None)),
     "account_stats": (lambda c, img: c.fetch_account_stats(), AccountStats),
     "post_stats": (lambda c, img: c.fetch_post_stats(["1", "2"]), dict),

@@ -165,3 +165,15 @@ def test_throttled_inbox_is_a_rate_limit(connector, fake, account):
     )
     with pytest.raises(RateLimited):
         connector.fetch_inbox(None)
+
+
+def test_the_thread_around_a_reply(connector, fake, account):
+    media = fake.add_media(account[2], "Cinnamon buns today", age=7200)
+    first = fake.add_ig_comment(media, "Any left?", "anna", age=600)
+    fake.add_ig_comment(media, "@anna a few", "kafija.riga", parent=first, age=300)
+    fake.add_ig_comment(media, "Saving one for me", "marek", parent=first, age=100)
+    item = next(i for i in connector.fetch_inbox(None).items if i.author_name == "marek")
+    thread = connector.fetch_thread(item)
+    assert thread.post_text == "Cinnamon buns today"
+    assert thread.post_url.startswith("https://www.instagram.com/p/")
+    assert [i.text for i in thread.items] == ["Any left?", "@anna a few", "Saving one for me"]
