@@ -134,5 +134,7 @@ class LeadersCard(Card):
             + rows * max(self.table.verticalHeader().defaultSectionSize(), 24)
             + 4
         )
+        # Some networks give no handles: no empty column then.
+        self.table.setColumnHidden(1, not any(r.author_handle for r in leaders))
         self.table.setVisible(bool(leaders))
         self.empty.setVisible(not leaders)

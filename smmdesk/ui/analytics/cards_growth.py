@@ -193,7 +193,7 @@ class FollowersCard(ChartCard):
             points = [(local(m, zone_name), float(v)) for m, v in account.points]
             if not points:
                 continue
-            lines.append(Line(account_name(account.platform, account.handle), colour, points))
+            lines.append(Line(account.handle, colour, points))
             if account.goal is not None:
                 deadline = datetime.combine(account.goal.by_date + timedelta(days=1), time(0))
                 goal_line = _goal_path(points[-1], deadline, account.goal.target_followers, horizon)
@@ -207,6 +207,7 @@ class FollowersCard(ChartCard):
                             goal_line,
                             dashed=True,
                             markers=[goal_line[-1]] if reached else [],
+                            in_legend=False,  # the words below the chart say it
                         )
                     )
         self._show_goals(series)
@@ -317,7 +318,10 @@ class CompetitorsCard(ChartCard):
         for c in competitors:
             change = c.followers_change if c.available else Change(None, None, None, None)
             rows.append(_growth_row(c.label, "competitor", c.platform, change))
-            names.append(_unique(account_name(c.platform, c.label), names))
+            name = account_name(c.platform, c.label)
+            if change.current is None:
+                name += " (not available)"
+            names.append(_unique(name, names))
             own.append(None)
             theirs.append(change.percent)
         self.set_numbers(rows)
@@ -331,6 +335,9 @@ class CompetitorsCard(ChartCard):
             self.set_empty("No growth to compare yet: counts are recorded at every sync.")
             return
         self.set_empty("")
+        names.reverse()  # horizontal bars are drawn bottom-up: the client's on top
+        own.reverse()
+        theirs.reverse()
         draw_bars(
             self.view.chart(),
             names,

@@ -79,7 +79,7 @@ class EngagementCard(ChartCard):
             self.view,
             ["#", "Published", "Networks", "Type", "Engagement", "Rate", "Text"],
             numeric=(0, 4, 5),
-            height=250,
+            height=300,
         )
 
     def show_posts(self, posts: Sequence[aq.PostResult], key: aq.KeyNumbers, zone: str) -> None:
@@ -176,7 +176,7 @@ class ContentCard(ChartCard):
                 "Measured",
             ],
             numeric=(1, 2, 3, 4, 5, 6),
-            height=250,
+            height=300,
         )
 
     def show_types(self, rows: Sequence[aq.ContentTypeRow]) -> None:
@@ -228,7 +228,7 @@ class ContentCard(ChartCard):
             sets.append(
                 BarSet(
                     "plan",
-                    look.TARGET,
+                    look.NEUTRAL,
                     [None if r.target_share is None else r.target_share * 100 for r in shown],
                 )
             )

@@ -85,6 +85,7 @@ class Line:
     points: list[tuple[datetime, float]]
     dashed: bool = False
     markers: list[tuple[datetime, float]] = field(default_factory=list)  # shown as dots
+    in_legend: bool = True
 
 
 def draw_lines(
@@ -115,6 +116,9 @@ def draw_lines(
         chart.addSeries(series)
         series.attachAxis(x_axis)
         series.attachAxis(y_axis)
+        if not line.in_legend:
+            for marker in chart.legend().markers(series):
+                marker.setVisible(False)
         if line.markers:
             dots = QScatterSeries()
             dots.setMarkerSize(9)
