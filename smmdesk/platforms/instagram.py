@@ -282,6 +282,10 @@ class InstagramConnector(Connector):
             "page_id": id_of(page),
             "page_name": text_of(page, "name")[:200],
         }
+        with contextlib.suppress(ConnectorError):  # shown with the account when known
+            quota = read_quota(self._get, _seg(ig_id))
+            if quota is not None:
+                settings.update(quota.as_settings())
         if warnings:
             settings["warning"] = " ".join(warnings)
         return AccountIdentity(
