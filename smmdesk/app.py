@@ -135,6 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         coordinator.network.watch_system()
         coordinator.start()
         window.feed_poller.start()
+        window.metrics.start()
         # What exists now (Qt wrappers, modules, the ORM's registry) lives as
         # long as the app: keep it out of the collector's full passes, which
         # otherwise hold Python's lock for ~100 ms in the middle of a publishing

@@ -14,9 +14,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from smmdesk.core.response_clock import deadline
 from smmdesk.core.vocabulary import InboxStatus, ReplyStatus
 from smmdesk.store.database import Store
-from smmdesk.store.inbox import record_event
+from smmdesk.store.inbox import clock_for_account, record_event
 from smmdesk.store.models import Client, InboxItem, Post, Reply, SavedReply
 
 SAVED_REPLIES = {
@@ -74,7 +75,7 @@ def add_inbox_work(store: Store, now: datetime, rng: random.Random) -> None:
                 escalated.add(item.account.client_id)
                 continue
             if age > timedelta(days=2) and rng.random() < 0.85:
-                _answer(session, item, rng)
+                _answer(session, item, rng, now)
             elif age > timedelta(days=1) and rng.random() < 0.3:
                 _mark(session, item, InboxStatus.DONE)
         contest = session.scalar(
@@ -87,8 +88,12 @@ def add_inbox_work(store: Store, now: datetime, rng: random.Random) -> None:
             contest.contest_rules = CONTEST_RULES
 
 
-def _answer(session: Session, item: InboxItem, rng: random.Random) -> None:
-    sent = item.created_at + timedelta(minutes=rng.randint(20, 600))
+def _answer(session: Session, item: InboxItem, rng: random.Random, now: datetime) -> None:
+    # Answered within 20 minutes to 8 working hours, as a busy manager would.
+    clock = clock_for_account(session, item.account_id)
+    sent = deadline(item.created_at, rng.uniform(0.3, 8.0), clock.hours)
+    if sent > now:
+        return  # not answered yet: it waits in the inbox
     first = (item.author_name or "there").split()[0]
     reply = Reply(
         item_id=item.id,

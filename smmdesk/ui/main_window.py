@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
@@ -24,10 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smmdesk import APP_NAME, __version__
+from smmdesk import APP_NAME
 from smmdesk.store.queries import StoreReader
 from smmdesk.ui.calendar.calendar_tab import CalendarTab
 from smmdesk.ui.client_sidebar import ClientSidebar
+from smmdesk.ui.main_menus import build_menus
 from smmdesk.ui.status_bar import SyncStatusBar
 from smmdesk.ui.theme import app_icon
 from smmdesk.ui.welcome import WelcomePage
@@ -109,7 +110,7 @@ class MainWindow(QMainWindow):
         self.sidebar.client_selected.connect(self._on_client_selected)
         self.sidebar.add_client_requested.connect(self.new_client)
         self._service_actions: list[QAction] = []
-        self._build_menus(offer_demo)
+        build_menus(self, offer_demo)
         self.refresh_clients()
 
     def attach(self, store: Store, vault: Vault, coordinator: SyncCoordinator) -> None:
@@ -150,6 +151,12 @@ class MainWindow(QMainWindow):
         from smmdesk.ui.inbox.inbox_wiring import watch_overdue
 
         self.overdue_watch = watch_overdue(self, store, coordinator)
+        from smmdesk.sync.metrics_jobs import MetricsScheduler
+
+        self.metrics = MetricsScheduler(coordinator, parent=self)  # app.py starts it
+        self.metrics.snapshot_failed.connect(
+            lambda message: self.statusBar().showMessage(message, 10000)
+        )
         if self.inbox_tab.content is not None:
             self.inbox_tab.content.attach(store, coordinator, self.overdue_watch)  # type: ignore[attr-defined]
 
@@ -189,6 +196,27 @@ class MainWindow(QMainWindow):
         if self.store is not None and self.coordinator is not None:
             CaptchaFlow(self, self.store, self.coordinator).answer_pending()
 
+    def client_report(self) -> None:
+        """Analytics → Client report…: a PDF (and CSV) of one client's period."""
+        if self.store is None or self.coordinator is None:
+            return
+        from smmdesk.ui.reports import ClientReportDialog
+
+        try:
+            dialog = ClientReportDialog(
+                self.store, self.coordinator.engine, self.sidebar.current_client(), self
+            )
+        except ValueError as error:  # no clients yet
+            QMessageBox.information(self, "Client report", str(error))
+            return
+        dialog.exec()
+
+    def measure_now(self) -> None:
+        """Analytics → Measure every account now (it runs daily by itself)."""
+        if self.attached:
+            self.metrics.snapshot_now()
+            self.statusBar().showMessage("Measuring followers and post reactions…", 5000)
+
     def show_overdue(self) -> None:
         self.show_tab(1)
         self.inbox_tab.ensure()
@@ -224,72 +252,6 @@ class MainWindow(QMainWindow):
         tab = AnalyticsTab(self.reader)
         tab.set_client(self.sidebar.current_client())
         return tab
-
-    def _action(  # type: ignore[no-untyped-def]
-        self,
-        menu,
-        text: str,
-        slot: Callable[[], object],
-        shortcut: QKeySequence | str = "",
-        needs_services: bool = False,
-    ) -> QAction:
-        action = QAction(text, self)
-        if needs_services:
-            action.setEnabled(False)  # until attach()
-            self._service_actions.append(action)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(lambda _checked=False: slot())  # drop the "checked" argument
-        menu.addAction(action)
-        return action
-
-    def _build_menus(self, offer_demo: bool) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        self._action(file_menu, "New &post…", self.new_post, "Ctrl+N", True)
-        self._action(file_menu, "&New client…", self.new_client, "Ctrl+Shift+N", True)
-        self._action(file_menu, "&Client settings…", self.edit_client, "Ctrl+,", True)
-        self._action(file_menu, "Connect &account…", self.connect_account, "Ctrl+Shift+A", True)
-        file_menu.addSeparator()
-        if offer_demo:
-            self._action(file_menu, "Open the &demo", self.demo_requested.emit)
-            file_menu.addSeparator()
-        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
-
-        view_menu = bar.addMenu("&View")
-        for number, name in enumerate(("Calendar", "Inbox", "Analytics", "Ideas")):
-            self._action(
-                view_menu,
-                f"&{name}",
-                lambda n=number: self.show_tab(n),
-                f"Ctrl+{number + 1}",
-            )
-
-        planning = bar.addMenu("&Planning")
-        self._action(
-            planning, "&Import posts from CSV…", lambda: self._exchange("import"), "", True
-        )
-        self._action(
-            planning,
-            "Export &schedule as calendar (.ics)…",
-            lambda: self._exchange("ics"),
-            "",
-            True,
-        )
-        planning.addSeparator()
-        self._action(planning, "Review &pack (PDF)…", lambda: self._exchange("pack"), "", True)
-        self._action(
-            planning, "&Record review decisions…", lambda: self._exchange("decisions"), "", True
-        )
-
-        sync_menu = bar.addMenu("&Sync")
-        self._action(sync_menu, "Sync &now", lambda: self._sync("sync_all"), "F5", True)
-        self._action(sync_menu, "&Publish due posts", lambda: self._sync("publish_due"), "", True)
-        self._action(sync_menu, "Posts that &need you…", self.show_attention, "Ctrl+Shift+F", True)
-        self._action(sync_menu, "Answer a &captcha…", self.answer_captcha, "", True)
-
-        help_menu = bar.addMenu("&Help")
-        self._action(help_menu, f"&About {APP_NAME}", self._about)
 
     def _sync(self, what: str) -> None:
         if self.coordinator is not None:
@@ -464,14 +426,6 @@ class MainWindow(QMainWindow):
         if self.coordinator is not None:
             self.coordinator.sync_account(account_id)
 
-    def _about(self) -> None:
-        QMessageBox.about(
-            self,
-            f"About {APP_NAME}",
-            f"{APP_NAME} {__version__}\n\nPlan, publish, answer and report for all your "
-            "client brands, offline-first. Credentials stay in your system keyring.",
-        )
-
     # --- closing --------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -479,6 +433,8 @@ class MainWindow(QMainWindow):
             self._composer.close()  # saves what is being typed
         if self.coordinator is not None:
             self.feed_poller.stop()
+            self.metrics.stop()
+            self.overdue_watch.stop()
             self.coordinator.stop(timeout_ms=3000)
         super().closeEvent(event)
 
