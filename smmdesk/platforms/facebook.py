@@ -88,8 +88,8 @@ MAX_SCHEDULE_LEAD = timedelta(days=30)
 #: Margin for the time a request takes and for clocks that differ.
 SCHEDULE_MARGIN = timedelta(minutes=1)
 CLOCK_SKEW = timedelta(minutes=10)
-RECENT_LIMIT = 25
-RECENT_PAGES = 4
+RECENT_LIMIT = 100  # the most Graph gives per page
+RECENT_PAGES = 5
 POST_FIELDS = "id,message,created_time,permalink_url,is_published,scheduled_publish_time"
 
 #: What each permission is for, in the words the user sees.

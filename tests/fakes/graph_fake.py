@@ -30,8 +30,10 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import secrets
+import signal
 import threading
 import time
 from datetime import UTC, datetime
@@ -825,3 +827,65 @@ def _multipart_field(body: bytes, name: str) -> str:
     start += len(marker)
     end = body.find(b"\r\n--", start)
     return body[start:end].decode("utf-8", "replace") if end >= 0 else ""
+
+
+# --- the crash test (tests/sync/fake_process.py --network facebook) ------------------------
+
+
+class CrashTestGraph(GraphFake):
+    """Answers a post that went out only after a random delay, so a kill lands in between.
+
+    Duplicate refusal (506) is off: a double post must be counted, not refused.
+    """
+
+    def __init__(self, state_file: Path, post_delay: tuple[float, float], seed: int) -> None:
+        super().__init__(state_file)
+        self.reject_duplicates = False
+        self.post_delay = post_delay
+        self._rng = random.Random(seed)
+        self._rng_lock = threading.Lock()
+
+    def handle(self, request: Request) -> Reply:
+        reply = super().handle(request)  # stores and saves the state under the lock
+        if (
+            request.method == "POST"
+            and request.path.endswith("/feed")
+            and reply.status == 200
+            and self.post_delay[1] > 0
+        ):
+            with self._rng_lock:
+                delay = self._rng.uniform(*self.post_delay)
+            time.sleep(delay)  # outside the lock: other requests go on meanwhile
+        return reply
+
+    def _save(self) -> None:
+        """Also the Mastodon-shaped view the crash test reads (accounts, statuses)."""
+        self.s["accounts"] = {pid: {"username": p["name"]} for pid, p in self.s["pages"].items()}
+        self.s["statuses"] = {
+            post_id: {
+                "id": post_id,
+                "text": post["message"],
+                "account": post["page"],
+                "deleted": bool(post.get("deleted")),
+            }
+            for post_id, post in self.s["posts"].items()
+            if post["published"]
+        }
+        super()._save()
+
+
+def crash_fake(state: Path, tokens: list[str], post_delay: tuple[float, float], seed: int) -> int:
+    """Add a Page per ``name:token``, print the URL, serve until SIGTERM/SIGINT."""
+    fake = CrashTestGraph(state, post_delay, seed)
+    for spec in tokens:
+        name, _, token = spec.partition(":")
+        if token not in fake.s["tokens"]:
+            fake.add_page(name=name, token=token)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    fake.start()
+    print(fake.base_url, flush=True)
+    stop.wait()
+    fake.stop()
+    return 0

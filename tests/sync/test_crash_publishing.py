@@ -185,7 +185,8 @@ SECRETS["instagram"] = {
     "image_host_put": "yes",
 }
 #: Networks that take no idempotency key: only find_published stands between a crash and a double.
-KEYLESS = {"instagram"}
+KEYLESS = {"instagram", "facebook"}
+SECRETS["facebook"] = {"page_token": TOKEN}
 
 
 def build_profile(
@@ -343,7 +344,7 @@ def seed() -> int:
     return int(chosen) if chosen else random.SystemRandom().randrange(1 << 31)
 
 
-@pytest.mark.parametrize("network", ["mastodon", "vk", "instagram"])
+@pytest.mark.parametrize("network", ["mastodon", "vk", "instagram", "facebook"])
 @pytest.mark.parametrize("honours_key", [True, False], ids=["idempotency-key", "no-key"])
 def test_killed_repeatedly_while_publishing_every_post_goes_out_once(
     tmp_path: Path, seed: int, honours_key: bool, network: str
