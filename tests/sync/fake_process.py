@@ -73,7 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--post-delay", default="0,0", help="LO,HI seconds")
     parser.add_argument("--ignore-idempotency", action="store_true")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--network", default="mastodon", choices=["mastodon", "vk", "instagram", "facebook"])
+    parser.add_argument(
+        "--network", default="mastodon", choices=["mastodon", "vk", "instagram", "facebook"]
+    )
     args = parser.parse_args(argv)
     low, high = (float(x) for x in args.post_delay.split(","))
     if args.network == "facebook":  # no key on the wire: find_published alone guards it
