@@ -29,17 +29,17 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from smmdesk.core.vocabulary import AccountStatus, TargetStatus
+from smmdesk.core.vocabulary import AccountStatus
 from smmdesk.platforms.base import AccountStats, Connector, ConnectorError, Unsupported
 from smmdesk.store.competitors import record_competitor_followers
 from smmdesk.store.database import Store
+from smmdesk.store.metric_writes import recent_targets, record_account_stats
 from smmdesk.store.models import (
     Account,
     AccountMetric,
     Competitor,
     CompetitorMetric,
     PostMetric,
-    PostTarget,
 )
 from smmdesk.sync.account_jobs import record_account_error
 from smmdesk.sync.connectors import ConnectorFactory
@@ -48,41 +48,8 @@ from smmdesk.sync.jobs import Job, JobContext, JobFailure
 
 log = logging.getLogger(__name__)
 
-#: Posts published within this window get their counts measured.
-POST_WINDOW = timedelta(days=30)
 #: An account or competitor measured more recently than this is not due.
 SNAPSHOT_EVERY = timedelta(days=1)
-
-
-# --- writing what was measured ------------------------------------------------------
-
-
-def record_account_stats(
-    session: Session, account_id: int, stats: AccountStats | None, measured_at: datetime
-) -> None:
-    """One account snapshot; ``stats`` None = the network gives no totals (all NULL)."""
-    session.add(
-        AccountMetric(
-            account_id=account_id,
-            measured_at=(stats.measured_at if stats and stats.measured_at else measured_at),
-            followers=stats.followers if stats else None,
-            following=stats.following if stats else None,
-            posts=stats.posts if stats else None,
-        )
-    )
-
-
-def recent_targets(session: Session, account_id: int, now: datetime) -> dict[str, int]:
-    """remote id -> target id of the account's posts published in the last 30 days."""
-    rows = session.execute(
-        select(PostTarget.remote_id, PostTarget.id).where(
-            PostTarget.account_id == account_id,
-            PostTarget.status == TargetStatus.PUBLISHED,
-            PostTarget.published_at >= now - POST_WINDOW,
-            PostTarget.remote_id != "",
-        )
-    )
-    return {remote_id: target_id for remote_id, target_id in rows}
 
 
 # --- accounts ----------------------------------------------------------------------------
