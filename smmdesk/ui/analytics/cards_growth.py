@@ -13,7 +13,7 @@ client's size would flatten every other line on a shared axis.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -182,8 +182,16 @@ class FollowersCard(ChartCard):
         self.body.addLayout(self.goals_box)
 
     def show_series(
-        self, series: Sequence[aq.AccountSeries], period: Period, zone_name: str
+        self,
+        series: Sequence[aq.AccountSeries],
+        period: Period,
+        zone_name: str,
+        today: date | None = None,
     ) -> None:
+        """One line per account; goals drawn from today's count, so only for a
+        period that reaches today (a past month's last day is no place to
+        start a path to a goal from)."""
+        reaches_today = period.end >= (today or date.today())
         start = datetime.combine(period.start, time(0))
         end = day_end(period)
         horizon = end + timedelta(days=period.days)  # a goal may stretch the axis this far
@@ -194,7 +202,7 @@ class FollowersCard(ChartCard):
             if not points:
                 continue
             lines.append(Line(account.handle, colour, points))
-            if account.goal is not None:
+            if account.goal is not None and reaches_today:
                 deadline = datetime.combine(account.goal.by_date + timedelta(days=1), time(0))
                 goal_line = _goal_path(points[-1], deadline, account.goal.target_followers, horizon)
                 if goal_line:

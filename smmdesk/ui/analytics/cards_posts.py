@@ -87,11 +87,14 @@ class EngagementCard(ChartCard):
         change = look.change_text(rate.current, rate.previous, "share")
         known = [p.engagement for p in posts if p.engagement is not None]
         mean = sum(known) / len(known) if known else None
-        self.set_hint(
-            f"Engagement rate {look.percent(rate.current, 2)} of followers per post"
-            + (f" ({change} on the period before)" if change else "")
-            + f" · {look.decimal(mean)} likes, reposts and replies per post on average"
-        )
+        if rate.current is None:
+            self.set_hint("Engagement rate: not available.")
+        else:
+            self.set_hint(
+                f"Engagement rate {look.percent(rate.current, 2)} of followers per post"
+                + (f" ({change} on the period before)" if change else "")
+                + f" · {look.decimal(mean)} likes, reposts and replies per post on average"
+            )
         rows = [
             [
                 str(n),

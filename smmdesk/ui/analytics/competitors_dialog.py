@@ -76,9 +76,9 @@ class CompetitorsDialog(QDialog):
             self.network.addItem(platform_icon(platform), network_name(platform), platform)
         self.network.currentIndexChanged.connect(self._explain_network)
         self.handle = QLineEdit()
-        self.handle.setPlaceholderText("public handle, e.g. @brand@mastodon.social")
+        self.handle.setPlaceholderText("public handle, e.g. @brand")
         self.label = QLineEdit()
-        self.label.setPlaceholderText("name to show (optional)")
+        self.label.setPlaceholderText("name (optional)")
         self.add_button = QPushButton("Add")
         self.add_button.setProperty("primary", True)
         self.add_button.clicked.connect(self.add)
@@ -107,7 +107,7 @@ class CompetitorsDialog(QDialog):
         layout.addWidget(buttons)
         self._fill()
         self._explain_network()
-        self.resize(640, self.sizeHint().height())
+        self.resize(680, self.sizeHint().height())
 
     def rows(self) -> list[tuple[int, str, str, str]]:
         """(id, platform, handle, label) of the client's tracked competitors."""

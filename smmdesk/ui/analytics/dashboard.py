@@ -12,6 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QScrollArea, QVBoxLayout, QWidget
 
+from smmdesk.core.clock import to_local
 from smmdesk.ui.analytics.cards_audience import InboxCard, LeadersCard
 from smmdesk.ui.analytics.cards_growth import CompetitorsCard, FollowersCard, KeyNumbersStrip
 from smmdesk.ui.analytics.cards_posts import (
@@ -80,7 +81,8 @@ class DashboardView(QScrollArea):
     def show_dashboard(self, data: Dashboard) -> None:
         zone = data.facts.timezone
         self.key.show(data.key, data.facts.reply_target_hours)
-        self.followers.show_series(data.followers, data.period, zone)
+        today = to_local(data.read_at, zone).date()
+        self.followers.show_series(data.followers, data.period, zone, today)
         self.competitors.show_growth(data.summaries, data.competitors, data.period, data.facts.name)
         self.engagement.show_posts(data.posts, data.key, zone)
         self.ranked.show_posts(data.top, data.bottom, zone)

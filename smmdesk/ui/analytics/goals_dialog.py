@@ -50,6 +50,7 @@ class GoalRow:
         self.target.setGroupSeparatorShown(True)
         self.target.setSpecialValueText("No goal")
         self.target.setSingleStep(100)
+        self.target.setMinimumWidth(110)
         self.target.setValue(target)
         self.by = QDateEdit(QDate(by.year, by.month, by.day))
         self.by.setCalendarPopup(True)
