@@ -16,8 +16,9 @@ Decisions worth knowing:
   the daily quota; a used-up quota is a ``RateLimited`` with the wait until
   the window frees up. Instagram has no scheduler for apps
   (``native_scheduling=False``): the app publishes at the time.
-* ``find_published`` looks through the account's recent posts for the same
-  caption made after the idempotency key's time. It answers None only when
+* ``find_published`` (``instagram_publish.find_media``) looks through the
+  account's recent posts for the same caption made after the idempotency
+  key's time. It answers None only when
   the look reached back past that time; otherwise it says it cannot tell.
 * Posts cannot be edited (only comments switched off) or deleted through the
   API: ``delete_post`` says to delete it in the Instagram app.
@@ -58,19 +59,20 @@ from smmdesk.platforms.base import (
     TextCounting,
     Unsupported,
 )
+from smmdesk.platforms.graph_api import graph_code
 from smmdesk.platforms.instagram_graph import InstagramGraph
 from smmdesk.platforms.instagram_host import ImageHost, prefix_problem, truthy
 from smmdesk.platforms.instagram_inbox import fetch_inbox, fetch_thread, recent_media
 from smmdesk.platforms.instagram_metrics import account_stats, post_stats
 from smmdesk.platforms.instagram_publish import (
     MAX_CAROUSEL,
+    RECENT_LIMIT,
     Quota,
     caption_problem,
-    comparable_caption,
     create_container,
     dict_of,
+    find_media,
     id_of,
-    list_of,
     quota_exhausted,
     read_quota,
     text_of,
@@ -80,8 +82,6 @@ from smmdesk.platforms.instagram_publish import (
 
 #: Tolerance between this computer's clock and Meta's.
 CLOCK_SKEW = timedelta(minutes=10)
-RECENT_LIMIT = 50
-RECENT_PAGES = 6
 #: Permissions the connector needs, and what each is for (shown to the user).
 PERMISSIONS = {
     "instagram_basic": "read the Instagram account",
@@ -211,14 +211,23 @@ class InstagramConnector(Connector):
 
     def _find_account(self) -> tuple[dict[str, Any], dict[str, Any]]:
         """(the Page, its Instagram account), or a plain error saying what is missing."""
-        page = self._get(
-            self._page_path(),
-            {
-                "fields": "id,name,instagram_business_account"
-                "{id,username,name,followers_count,media_count}"
-            },
-            "Reading the Facebook Page",
-        )
+        try:
+            page = self._get(
+                self._page_path(),
+                {
+                    "fields": "id,name,instagram_business_account"
+                    "{id,username,name,followers_count,media_count}"
+                },
+                "Reading the Facebook Page",
+            )
+        except PermanentError as exc:
+            if graph_code(exc)[0] != 100 or "node type (User)" not in str(exc):
+                raise
+            raise PermanentError(
+                "This is a personal access token, not a Page token. Use the access token of the "
+                "Facebook Page the Instagram account is linked to (Graph API Explorer: choose "
+                "the Page under “User or Page”), or fill in the Page id."
+            ) from None
         if not id_of(page):
             raise BadResponse("Facebook did not say which Page this token belongs to.")
         account = dict_of(page, "instagram_business_account")
@@ -399,40 +408,8 @@ class InstagramConnector(Connector):
     def find_published(self, idempotency_key: str, text: str) -> PublishedPost | None:
         ms = key_time_ms(idempotency_key)
         since = datetime.fromtimestamp(ms / 1000, UTC) - CLOCK_SKEW if ms is not None else None
-        ig_id, _ = self._account()
-        wanted = comparable_caption(text)
-        after = ""
-        for _ in range(RECENT_PAGES if since else 1):
-            params = {"fields": "id,caption,timestamp,permalink", "limit": str(RECENT_LIMIT)}
-            if after:
-                params["after"] = after
-            body = self._get(f"/{_seg(ig_id)}/media", params, "Reading recent posts")
-            media = [m for m in list_of(body, "data") if isinstance(m, dict) and id_of(m)]
-            matches = [
-                m
-                for m in media
-                if comparable_caption(text_of(m, "caption")) == wanted
-                and (since is None or (time_of(m) or since) >= since)
-            ]
-            if matches:
-                oldest = min(matches, key=lambda m: time_of(m) or datetime.now(UTC))
-                return PublishedPost(
-                    id_of(oldest),
-                    text_of(oldest, "permalink")
-                    or f"https://www.instagram.com/{quote(self._account()[1])}/",
-                    time_of(oldest) or datetime.now(UTC),
-                )
-            paging = dict_of(body, "paging")
-            after = text_of(dict_of(paging, "cursors"), "after")
-            if not media or not text_of(paging, "next") or not after:
-                return None  # the whole history was seen
-            times = [t for t in (time_of(m) for m in media) if t is not None]
-            if since is not None and times and min(times) < since:
-                return None  # reached back past the attempt
-        raise PermanentError(
-            "SMM Desk cannot tell whether Instagram published this post: the account has posted "
-            "a lot since. Look at the account on Instagram before publishing it again."
-        )
+        ig_id, username = self._account()
+        return find_media(self._get, _seg(ig_id), username, text, since)
 
     # --- own posts -------------------------------------------------------------------
 

@@ -28,10 +28,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 from smmdesk.platforms.base import (
     BadResponse,
     PermanentError,
+    PublishedPost,
     RateLimited,
     TransientError,
 )
@@ -233,3 +235,55 @@ def create_container(post: Poster, ig_id: str, params: Mapping[str, str], what: 
     if not container:
         raise BadResponse(f"Instagram did not give {what} an id.")
     return container
+
+
+# --- after a crash --------------------------------------------------------------------------
+
+RECENT_LIMIT = 50
+RECENT_PAGES = 6
+
+
+def find_media(
+    get: Getter, ig_id: str, username: str, text: str, since: datetime | None
+) -> PublishedPost | None:
+    """Our post with this caption made after ``since``; None only when sure there is none.
+
+    The account's media come newest first, ``RECENT_LIMIT`` a page. The look
+    is sure when it reached a post older than ``since`` or the end of the
+    history; after ``RECENT_PAGES`` pages (or one page, without a time) it
+    says plainly that it cannot tell.
+    """
+    wanted = comparable_caption(text)
+    fallback = f"https://www.instagram.com/{quote(username)}/"
+    after = ""
+    for _ in range(RECENT_PAGES if since else 1):
+        params = {"fields": "id,caption,timestamp,permalink", "limit": str(RECENT_LIMIT)}
+        if after:
+            params["after"] = after
+        body = get(f"/{ig_id}/media", params, "Reading recent posts")
+        media = [m for m in list_of(body, "data") if isinstance(m, dict) and id_of(m)]
+        matches = [
+            m
+            for m in media
+            if comparable_caption(text_of(m, "caption")) == wanted
+            and (since is None or (time_of(m) or since) >= since)
+        ]
+        if matches:
+            oldest = min(matches, key=lambda m: time_of(m) or datetime.now(UTC))
+            permalink = text_of(oldest, "permalink")
+            return PublishedPost(
+                id_of(oldest),
+                permalink if permalink.startswith("https://") else fallback,
+                time_of(oldest) or datetime.now(UTC),
+            )
+        paging = dict_of(body, "paging")
+        after = text_of(dict_of(paging, "cursors"), "after")
+        if not media or not text_of(paging, "next") or not after:
+            return None  # the whole history was seen
+        times = [t for t in (time_of(m) for m in media) if t is not None]
+        if since is not None and times and min(times) < since:
+            return None  # reached back past the attempt
+    raise PermanentError(
+        "SMM Desk cannot tell whether Instagram published this post: the account has posted "
+        "a lot since. Look at the account on Instagram before publishing it again."
+    )

@@ -414,3 +414,30 @@ def test_a_picture_meta_cannot_fetch_is_explained(connector, fake, host, tmp_pat
         connector.publish(PublishRequest("Hello", [image(tmp_path)]))
     assert "could not fetch the picture from the image host" in str(caught.value)
     assert fake.created_per_text == {}
+
+
+def test_a_personal_token_is_told_apart_from_a_page_token(fake, account):
+    fake.fail_next(
+        Failure.status(
+            400,
+            {
+                "error": {
+                    "message": "(#100) Tried accessing nonexisting field "
+                    "(instagram_business_account) on node type (User)",
+                    "type": "OAuthException",
+                    "code": 100,
+                    "fbtrace_id": "x",
+                }
+            },
+        ),
+        "GET",
+        "/me",
+    )
+    with pytest.raises(PermanentError, match="personal access token, not a Page token"):
+        make(fake, account[1]).validate()
+
+
+def test_the_quota_is_kept_with_the_account_at_connect(fake, host, account):
+    fake.add_media(account[2], "earlier", age=60)
+    settings = make(fake, account[1], host.prefix).validate().settings
+    assert settings["quota_usage"] == "1" and settings["quota_total"] == "50"
