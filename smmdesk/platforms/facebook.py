@@ -181,7 +181,9 @@ class FacebookConnector(Connector):
         typed = self.config.secret.get("page_id", "") if self.config.secret else ""
         typed = typed.strip() if isinstance(typed, str) else ""
         path = f"/{_seg(typed)}" if typed else "/me"
-        page = self.graph.get(path, {"fields": "id,name,link"}, "Reading the Facebook Page")
+        page = self.graph.get(
+            path, {"fields": "id,name,username,link"}, "Reading the Facebook Page"
+        )
         page_id, name = id_of(page), text_of(page, "name")
         if not page_id:
             raise BadResponse("Facebook did not say which Page this token belongs to.")
@@ -205,7 +207,7 @@ class FacebookConnector(Connector):
         link = text_of(page, "link")
         return AccountIdentity(
             remote_id=page_id,
-            handle=name or page_id,
+            handle=text_of(page, "username") or name or page_id,
             display_name=name or page_id,
             url=link if link.startswith("https://") else f"https://www.facebook.com/{page_id}",
             settings=settings,

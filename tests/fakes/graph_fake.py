@@ -135,12 +135,18 @@ class GraphFake(FakeServer):
         permissions: tuple[str, ...] = PAGE_PERMISSIONS,
         token: str = "",
         followers: int = 1234,
+        username: str = "kafija.riga",
     ) -> tuple[str, str]:
         """A Page and a Page token for it; returns (page id, token)."""
         with self.lock:
             page_id = self.new_id(100_000_000_000_000)
             token = token or "EAAB" + secrets.token_hex(12)
-            self.s["pages"][page_id] = {"name": name, "followers": followers, "fans": followers - 4}
+            self.s["pages"][page_id] = {
+                "name": name,
+                "username": username,
+                "followers": followers,
+                "fans": followers - 4,
+            }
             self.s["tokens"][token] = {"page": page_id, "permissions": list(permissions)}
             self._save()
         return page_id, token
@@ -419,6 +425,7 @@ class GraphFake(FakeServer):
             {
                 "id": page_id,
                 "name": page["name"],
+                "username": page.get("username", ""),
                 "link": f"https://www.facebook.com/{page_id}",
                 "followers_count": page["followers"],
                 "fan_count": page["fans"],

@@ -80,7 +80,7 @@ def test_registered_and_declared():
 def test_validate_names_the_page_and_keeps_its_facts(fake, page, connector):
     identity = connector.validate()
     assert identity.remote_id == page[0]
-    assert identity.display_name == "Kafija Rīga"
+    assert identity.display_name == "Kafija Rīga" and identity.handle == "kafija.riga"
     assert identity.url == f"https://www.facebook.com/{page[0]}"
     settings = dict(identity.settings)
     assert settings["page_id"] == page[0]
