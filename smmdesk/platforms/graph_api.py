@@ -357,7 +357,8 @@ class GraphClient:
         """
         try:
             body = self.get("/debug_token", {"input_token": self.token}, "Checking the token")
-        except (PermanentError, BadResponse):
+        except (PermanentError, BadResponse, AuthError) as exc:
+            _reraise_bad_token(exc)
             body = {}
         data = dict_of(body, "data")
         if data.get("is_valid") is False:
@@ -369,7 +370,8 @@ class GraphClient:
             return {s for s in scopes if isinstance(s, str)}
         try:
             items = self.get_all("/me/permissions", None, "Checking the permissions", max_pages=2)
-        except (PermanentError, BadResponse):
+        except (PermanentError, BadResponse, AuthError) as exc:
+            _reraise_bad_token(exc)
             return None
         granted = {
             text_of(item, "permission")
@@ -482,6 +484,12 @@ class GraphClient:
         return tagged(
             PermanentError(f"{prefix}{self.what} refused the request.{detail}{trace_note}")
         )
+
+
+def _reraise_bad_token(exc: ConnectorError) -> None:
+    """A dead token stays an error; "you may not ask that" only means "not known"."""
+    if isinstance(exc, AuthError) and graph_code(exc)[0] in (None, 190, 102):
+        raise exc
 
 
 def _has_error(response: requests.Response) -> bool:

@@ -255,3 +255,12 @@ def test_errors_are_all_connector_errors(fake, connector):
     fake.fail_next(Failure.status(418, "teapot"))
     with pytest.raises(ConnectorError):
         connector.fetch_account_stats()
+
+
+def test_a_permission_list_facebook_will_not_give_is_not_a_failure(fake, page, connector):
+    fake.fail_next(Failure.status(403, graph_error(10, "(#10) Not allowed")), "GET", "/v25.0/debug")
+    identity = connector.validate()
+    assert "did not say" in identity.settings["warning"]
+    fake.fail_next(Failure.status(400, graph_error(190, "expired", 463)), "GET", "/v25.0/debug")
+    with pytest.raises(AuthError, match="expired"):
+        connector.validate()
