@@ -115,8 +115,8 @@ class ChartCard(Card):
         self.body.addWidget(self.stack)
         self._empty = False
 
-    def set_numbers(self, rows: list[Sequence[str]]) -> None:
-        self.model.set_rows(rows)
+    def set_numbers(self, rows: Sequence[Sequence[str]]) -> None:
+        self.model.set_rows(list(rows))
 
     def numbers(self) -> list[list[str]]:
         """The table's cells as shown (for tests and copying)."""

@@ -221,10 +221,7 @@ class ContentCard(ChartCard):
             BarSet(
                 "engagement",
                 look.ACCENT,
-                [
-                    None if shares[r.content_type] is None else shares[r.content_type] * 100
-                    for r in shown
-                ],
+                [percent_of(shares[r.content_type]) for r in shown],
             ),
         ]
         if any(r.target_share is not None for r in rows):
@@ -232,7 +229,7 @@ class ContentCard(ChartCard):
                 BarSet(
                     "plan",
                     look.NEUTRAL,
-                    [None if r.target_share is None else r.target_share * 100 for r in shown],
+                    [percent_of(r.target_share) for r in shown],
                 )
             )
         draw_bars(
@@ -242,6 +239,10 @@ class ContentCard(ChartCard):
             horizontal=True,
             value_format="%.0f%%",
         )
+
+
+def percent_of(share: float | None) -> float | None:
+    return None if share is None else share * 100
 
 
 def engagement_shares(rows: Sequence[aq.ContentTypeRow]) -> dict[str, float | None]:

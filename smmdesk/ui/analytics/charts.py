@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from PySide6.QtCharts import (
+    QAbstractAxis,
     QBarCategoryAxis,
     QBarSeries,
     QBarSet,
@@ -29,11 +30,24 @@ from PySide6.QtCharts import (
     QScatterSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QDateTime, QMargins, Qt
+from PySide6.QtCore import QDate, QDateTime, QMargins, Qt, QTime
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 
 _AXIS_TEXT = QColor("#5b6475")
 _GRID = QColor("#eceef2")
+
+
+def qdatetime(moment: datetime) -> QDateTime:
+    """A naive wall-clock time as the axis shows it (the axis draws local times:
+    the caller passes the client's wall clock, so the labels are the client's)."""
+    return QDateTime(
+        QDate(moment.year, moment.month, moment.day),
+        QTime(moment.hour, moment.minute, moment.second),
+    )
+
+
+def msecs(moment: datetime) -> float:
+    return float(qdatetime(moment).toMSecsSinceEpoch())
 
 
 def chart_view() -> QChartView:
@@ -57,7 +71,7 @@ def _clear(chart: QChart) -> None:
         chart.removeAxis(axis)
 
 
-def _style_axis(axis, label_format: str | None = None) -> None:  # type: ignore[no-untyped-def]
+def _style_axis(axis: QAbstractAxis, label_format: str | None = None) -> None:
     font = QFont(axis.labelsFont())
     font.setPointSizeF(8.5)
     axis.setLabelsFont(font)
@@ -65,7 +79,7 @@ def _style_axis(axis, label_format: str | None = None) -> None:  # type: ignore[
     axis.setGridLineColor(_GRID)
     axis.setLinePenColor(_GRID)
     axis.setTruncateLabels(False)  # "Promotion / discount" in full, not "..."
-    if label_format is not None:
+    if label_format is not None and isinstance(axis, QValueAxis):
         axis.setLabelFormat(label_format)
 
 
@@ -111,7 +125,7 @@ def draw_lines(
             pen.setWidthF(1.6)
         series.setPen(pen)
         for moment, value in line.points:
-            series.append(QDateTime(moment).toMSecsSinceEpoch(), value)
+            series.append(msecs(moment), value)
             values.append(value)
         chart.addSeries(series)
         series.attachAxis(x_axis)
@@ -125,7 +139,7 @@ def draw_lines(
             dots.setColor(QColor(line.colour))
             dots.setBorderColor(QColor("#ffffff"))
             for moment, value in line.markers:
-                dots.append(QDateTime(moment).toMSecsSinceEpoch(), value)
+                dots.append(msecs(moment), value)
                 values.append(value)
             chart.addSeries(dots)
             dots.attachAxis(x_axis)
@@ -136,7 +150,7 @@ def draw_lines(
     low, high = nice_range(min(values, default=0.0), max(values, default=1.0))
     y_axis.setRange(low, high)
     y_axis.applyNiceNumbers()
-    x_axis.setRange(QDateTime(start), QDateTime(end))
+    x_axis.setRange(qdatetime(start), qdatetime(end))
 
 
 @dataclass

@@ -123,8 +123,9 @@ class CompetitorsDialog(QDialog):
     def _fill(self) -> None:
         while self.list_grid.count():
             item = self.list_grid.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         rows = self.rows()
         if not rows:
             empty = QLabel("No competitors yet.")

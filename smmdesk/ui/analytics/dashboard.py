@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QScrollArea, QVBoxLayout, QWidget
 
 from smmdesk.core.clock import to_local
+from smmdesk.ui.analytics.card import ChartCard
 from smmdesk.ui.analytics.cards_audience import InboxCard, LeadersCard
 from smmdesk.ui.analytics.cards_growth import CompetitorsCard, FollowersCard, KeyNumbersStrip
 from smmdesk.ui.analytics.cards_posts import (
@@ -67,7 +68,7 @@ class DashboardView(QScrollArea):
         layout.addStretch(1)
         self.setWidget(page)
 
-    def chart_cards(self) -> list:  # type: ignore[type-arg]
+    def chart_cards(self) -> list[ChartCard]:
         """Every card with a "Show numbers" toggle."""
         return [
             self.followers,

@@ -13,7 +13,7 @@ is what a painter does best, and a chart would not show the counts.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QHelpEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
@@ -183,8 +183,8 @@ class HeatMapView(QWidget):
             f"fewer than {THIN} posts: too few to judge · the number is the posts in the hour",
         )
 
-    def event(self, event) -> bool:  # type: ignore[no-untyped-def]
-        if event.type() == event.Type.ToolTip and isinstance(event, QHelpEvent):
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             spot = self.cell_at(event.pos())
             if spot is None:
                 QToolTip.hideText()
