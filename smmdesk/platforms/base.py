@@ -160,7 +160,7 @@ class AccountStats:
     as NULL and shown as "not available", never as 0). A network without a
     follower count raises Unsupported from fetch_account_stats."""
 
-    followers: int
+    followers: int | None  # None: the network does not say (never a false 0)
     following: int | None = None
     posts: int | None = None
     measured_at: datetime | None = None

@@ -234,9 +234,9 @@ class MastodonConnector(Connector):
     def fetch_account_stats(self) -> AccountStats:
         account = self._verify()
         return AccountStats(
-            followers=int_of(account, "followers_count") or 0,
-            following=int_of(account, "following_count") or 0,
-            posts=int_of(account, "statuses_count") or 0,
+            followers=int_of(account, "followers_count"),
+            following=int_of(account, "following_count"),
+            posts=int_of(account, "statuses_count"),
             measured_at=datetime.now(UTC),
         )
 

@@ -23,16 +23,19 @@ from smmdesk.core.vocabulary import AccountStatus, TargetStatus
 from smmdesk.logs import redact
 from smmdesk.platforms.base import (
     AccountIdentity,
+    AccountStats,
     AuthError,
     CaptchaRequired,
     Connector,
     ConnectorError,
     PostStats,
     RateLimited,
+    Unsupported,
 )
 from smmdesk.store.captchas import ask_captcha, forget_captcha
 from smmdesk.store.database import Store
-from smmdesk.store.models import Account, AccountMetric, PostMetric, PostTarget
+from smmdesk.store.metric_writes import record_account_stats
+from smmdesk.store.models import Account, PostMetric, PostTarget
 from smmdesk.sync.connectors import ConnectorFactory
 from smmdesk.sync.inbox_ingest import IngestRules, ingest_page
 from smmdesk.sync.jobs import Job, JobContext
@@ -265,8 +268,11 @@ class SyncAccountJob(Job[SyncResult]):
             if post_stats:
                 record_post_stats(session, self.account_id, post_stats)
 
-    def _sync_metrics(self, connector: Connector) -> int:
-        stats = connector.fetch_account_stats()
+    def _sync_metrics(self, connector: Connector) -> int | None:
+        try:
+            stats: AccountStats | None = connector.fetch_account_stats()
+        except Unsupported:
+            stats = None  # the network has no totals: stored as "not available"
         now = datetime.now(UTC)
         since = now - POST_METRICS_WINDOW
         with self.store.session() as session:
@@ -281,15 +287,7 @@ class SyncAccountJob(Job[SyncResult]):
             targets = {remote_id: target_id for remote_id, target_id in rows}
         post_stats = connector.fetch_post_stats(list(targets)) if targets else {}
         with self.store.transaction() as session:
-            session.add(
-                AccountMetric(
-                    account_id=self.account_id,
-                    measured_at=stats.measured_at or now,
-                    followers=stats.followers,
-                    following=stats.following,
-                    posts=stats.posts,
-                )
-            )
+            record_account_stats(session, self.account_id, stats, now)
             for remote_id, values in post_stats.items():
                 if remote_id in targets:
                     session.add(
@@ -302,4 +300,4 @@ class SyncAccountJob(Job[SyncResult]):
                             views=values.views,
                         )
                     )
-        return stats.followers
+        return stats.followers if stats is not None else None

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from smmdesk.core.triage import Classifier, rules_from_json
@@ -142,14 +142,12 @@ def _update_known(
     body = item.text[:MAX_BODY]
     if item.reply_until is not None:
         session.execute(
-            InboxItem.__table__.update()
-            .where(InboxItem.id == stored.id)
-            .values(reply_until=item.reply_until)
+            update(InboxItem).where(InboxItem.id == stored.id).values(reply_until=item.reply_until)
         )
     if item.removed:
         if stored.removed_at is None:
             session.execute(
-                InboxItem.__table__.update().where(InboxItem.id == stored.id).values(removed_at=now)
+                update(InboxItem).where(InboxItem.id == stored.id).values(removed_at=now)
             )
             record_event(session, stored.id, "removed")
             changed = True
@@ -161,9 +159,7 @@ def _update_known(
             verdict = rules.classifier.classify(body)
             values["category"] = verdict.category
             values["language"] = verdict.language
-        session.execute(
-            InboxItem.__table__.update().where(InboxItem.id == stored.id).values(**values)
-        )
+        session.execute(update(InboxItem).where(InboxItem.id == stored.id).values(**values))
         inbox_search.index_item(session, stored.id)
         record_event(session, stored.id, "edited", "Before: " + _excerpt(stored.body))
         changed = True
