@@ -432,7 +432,8 @@ class GraphClient:
                     "Connect the account again."
                 )
             )
-        if code == 10 and subcode in (2018278, 2018108, 2534022):
+        outside_window = "outside of allowed window" in said.lower()
+        if code == 10 and (subcode in (2018278, 2018065, 2018108, 2534022) or outside_window):
             return tagged(
                 PermanentError(
                     f"{prefix}the 24-hour window for answering this person on Messenger has "

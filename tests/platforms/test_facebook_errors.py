@@ -264,3 +264,20 @@ def test_a_permission_list_facebook_will_not_give_is_not_a_failure(fake, page, c
     fake.fail_next(Failure.status(400, graph_error(190, "expired", 463)), "GET", "/v25.0/debug")
     with pytest.raises(AuthError, match="expired"):
         connector.validate()
+
+
+def test_code_10_outside_the_messaging_window_is_not_a_permission_problem(fake, connector):
+    from datetime import UTC, datetime
+
+    from smmdesk.platforms.base import InboxKind, RemoteInboxItem
+
+    item = RemoteInboxItem("m_1", InboxKind.DIRECT_MESSAGE, "psid", "A", "hi", datetime.now(UTC))
+    fake.fail_next(
+        Failure.status(
+            400,
+            graph_error(10, "(#10) This message is sent outside of allowed window.", 2018065),
+        )
+    )
+    with pytest.raises(PermanentError, match="24-hour window") as caught:
+        connector.reply(item, "late")
+    assert not isinstance(caught.value, AuthError)
