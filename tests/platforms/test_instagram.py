@@ -6,6 +6,7 @@ stats, and the ways a request fails."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -441,3 +442,35 @@ def test_the_quota_is_kept_with_the_account_at_connect(fake, host, account):
     fake.add_media(account[2], "earlier", age=60)
     settings = make(fake, account[1], host.prefix).validate().settings
     assert settings["quota_usage"] == "1" and settings["quota_total"] == "50"
+
+
+def test_usage_headers_at_the_limit_make_it_wait(connector, fake, account):
+    fake.usage_headers = {
+        "X-Business-Use-Case-Usage": json.dumps(
+            {
+                account[2]: [
+                    {
+                        "type": "instagram",
+                        "call_count": 100,
+                        "total_cputime": 20,
+                        "total_time": 30,
+                        "estimated_time_to_regain_access": 7,
+                    }
+                ]
+            }
+        )
+    }
+    with pytest.raises(RateLimited) as caught:
+        connector.fetch_account_stats()  # the Page is read, its header says: stop for 7 minutes
+    assert 6 * 60 < caught.value.retry_after <= 7 * 60
+    assert len(fake.log) == 1  # the client stopped itself instead of calling again
+
+
+def test_without_the_insights_permission_views_are_not_available(fake, host):
+    granted = tuple(p for p in ALL_PERMISSIONS if p != "instagram_manage_insights")
+    _, token, ig_id = fake.add_instagram_page(permissions=granted)
+    media = fake.add_media(ig_id, "seen")
+    fake.set_insights(media, views=900, reach=700, likes=40, comments=5, shares=3, saved=8)
+    stats = make(fake, token, host.prefix).fetch_post_stats([media])[media]
+    assert stats.views is None and stats.reposts is None
+    assert stats.likes == 0 and stats.replies == 0  # from the media object itself
