@@ -328,12 +328,14 @@ def fetch_thread(graph: GraphClient, page_id: str, item: RemoteInboxItem) -> Rem
             if m is not None
         ]
         return RemoteThread("", "", sorted(messages, key=lambda m: m.created_at))
-    post = graph.get(
-        f"/{_seg(item.post_remote_id)}",
-        {"fields": "id,message,permalink_url"},
-        "Reading the post",
-        needs="pages_read_engagement",
-    )
+    post: dict[str, Any] = {}
+    if item.post_remote_id:
+        post = graph.get(
+            f"/{_seg(item.post_remote_id)}",
+            {"fields": "id,message,permalink_url"},
+            "Reading the post",
+            needs="pages_read_engagement",
+        )
     top = item.parent_remote_id or item.remote_id
     first = graph.get(f"/{_seg(top)}", {"fields": COMMENT_FIELDS}, "Reading the comment")
     replies = graph.get_all(
