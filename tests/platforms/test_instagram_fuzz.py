@@ -65,8 +65,8 @@ times = st.one_of(
     st.sampled_from(["2026-01-01T10:00:00+0000", "2999-01-01T00:00:00+0000"]), scalars
 )
 comment = st.fixed_dictionaries(
-    {"id": ids},
-    optional={"text": scalars, "timestamp": times, "username": scalars, "parent_id": ids,
+    {},
+    optional={"id": ids, "text": scalars, "timestamp": times, "username": scalars, "parent_id": ids,
               "from": st.fixed_dictionaries({}, optional={"id": ids, "username": scalars})
               | scalars,
               "replies": st.fixed_dictionaries({"data": st.lists(json_values, max_size=2)})
@@ -197,8 +197,26 @@ def kind_of(request: Request) -> str:
 DEFAULTS: dict[str, object] = {
     "page": {"id": "1", "name": "P", "instagram_business_account": {"id": "2", "username": "me"}},
     "debug": {"data": {"scopes": ["instagram_basic", "instagram_content_publish"]}},
-    "media_list": {"data": []},
-    "comments": {"data": []},
+    "media_list": {
+        "data": [
+            {
+                "id": "5",
+                "caption": "hi",
+                "comments_count": 2,
+                "timestamp": "2026-01-01T10:00:00+0000",
+            }
+        ]
+    },
+    "comments": {
+        "data": [
+            {
+                "id": "6",
+                "text": "x",
+                "timestamp": "2026-01-01T10:00:00+0000",
+                "replies": {"data": [{"id": "7", "timestamp": "2026-01-01T10:01:00+0000"}]},
+            }
+        ]
+    },
     "limit": {"data": [{"quota_usage": 0, "config": {"quota_total": 50}}]},
     "container": {"id": "3", "status_code": "FINISHED"},
     "object": {"id": "4", "followers_count": 1, "permalink": "https://www.instagram.com/p/x/"},
