@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -70,10 +71,22 @@ def main() -> None:
             table = window.inbox_tab.content.table  # type: ignore[union-attr]
             table.selectRow(2)
             settle(app)
+        if name == "analytics":
+            window.sidebar.list.setCurrentIndex(window.sidebar.model.index(2))
+            tab = window.analytics_tab.content  # type: ignore[union-attr]
+            drawn: list[bool] = []
+            tab.loaded.connect(lambda d=drawn: d.append(True))
+            for _ in range(200):  # the dashboard is read off the GUI thread
+                if drawn:
+                    break
+                time.sleep(0.05)
+                settle(app)
+            settle(app)
         if name == "ideas":
             window.sidebar.list.setCurrentIndex(window.sidebar.model.index(2))
             settle(app)
         window.grab().save(str(OUT / f"{name}.png"))
+        window.sidebar.list.setCurrentIndex(window.sidebar.model.index(0))
     window.tabs.setCurrentIndex(0)
     for mode in ("week", "list"):
         window.calendar.set_mode(mode)

@@ -125,6 +125,8 @@ class MainWindow(QMainWindow):
         for action in self._service_actions:
             action.setEnabled(True)
         self.calendar.attach(store)
+        if self.analytics_tab.content is not None:  # shown before the store was ready
+            self.analytics_tab.content.set_store(store)  # type: ignore[attr-defined]
         self.calendar.open_post.connect(self.open_post)
         self.calendar.new_draft.connect(self.new_draft)
         from smmdesk.sync.feeds import FeedPoller
@@ -249,7 +251,7 @@ class MainWindow(QMainWindow):
     def _build_analytics(self) -> QWidget:
         from smmdesk.ui.analytics.analytics_tab import AnalyticsTab
 
-        tab = AnalyticsTab(self.reader)
+        tab = AnalyticsTab(self.reader, self.store)
         tab.set_client(self.sidebar.current_client())
         return tab
 
