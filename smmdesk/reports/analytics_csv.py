@@ -34,7 +34,6 @@ from smmdesk.reports.client_report_words import NOT_AVAILABLE
 from smmdesk.reports.csv_import import network_name
 from smmdesk.reports.escalations import _cell as safe_cell
 from smmdesk.reports.files import write_atomically
-from smmdesk.store.analytics_queries import PREVIEW_CHARS
 
 __all__ = [
     "NUMBER_COLUMNS",
@@ -156,7 +155,7 @@ def post_rows(data: ReportData) -> list[list[Cell]]:
     zone_name = data.facts.timezone
     rows: list[list[Cell]] = []
     for post in data.posts:
-        text = post.preview + ("…" if len(post.preview) >= PREVIEW_CHARS else "")
+        text = post.preview  # the whole text (the report reads it in full)
         for t in post.targets:
             rows.append(
                 [

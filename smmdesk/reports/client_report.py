@@ -43,6 +43,9 @@ from smmdesk.core.clock import to_local
 from smmdesk.reports.files import write_atomically
 from smmdesk.store import analytics_queries as aq
 
+#: Posts are read whole for the CSV post list; the PDF shows a preview.
+FULL_TEXT = 100_000
+
 __all__ = [
     "Progress",
     "ReportData",
@@ -120,7 +123,7 @@ def gather_report(
     followers = aq.follower_series(db, client_id, period)
     accounts = aq.account_summaries(db, client_id, period)
     progress(3, total, "Reading posts and their engagement")
-    posts = aq.posts_in_period(db, client_id, period)
+    posts = aq.posts_in_period(db, client_id, period, text_chars=FULL_TEXT)
     top = sorted(
         (p for p in posts if p.engagement is not None),
         key=lambda p: (-(p.engagement or 0), p.published_at),

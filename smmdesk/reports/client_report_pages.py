@@ -277,8 +277,8 @@ class ClientReportLayout(PackPages):
         head = f"#{rank}  {format_day(when.date())}, {when:%H:%M} · {label_for(post.content_type)}"
         score = f"{count(post.engagement)} interactions · {percent(post.engagement_rate, 2)}"
         text = " ".join(post.preview.split()) or "(no text)"
-        if len(post.preview) >= PREVIEW_CHARS:
-            text += "…"
+        if len(text) > PREVIEW_CHARS:  # the report reads whole texts (for the CSV)
+            text = text[:PREVIEW_CHARS].rstrip() + "…"
         doc = self._doc(text, pack_font(9.5, italic=text == "(no text)"), self.content_w - mm(8))
         bottoms = self._line_bottoms(doc)
         shown_h = bottoms[min(len(bottoms), _PREVIEW_LINES) - 1] if bottoms else mm(5)

@@ -134,12 +134,18 @@ _TARGET_SQL = (
 )
 
 
-def posts_in_period(db: sqlite3.Connection, client_id: int, period: Period) -> list[PostResult]:
-    """Posts published in the period (by their first network), oldest first."""
+def posts_in_period(
+    db: sqlite3.Connection, client_id: int, period: Period, text_chars: int = PREVIEW_CHARS
+) -> list[PostResult]:
+    """Posts published in the period (by their first network), oldest first.
+
+    ``preview`` holds the first ``text_chars`` characters: a preview for the
+    views, the whole text for the CSV export (pass a large number).
+    """
     _zone, start, end = period_bounds(db, client_id, period)
     grouped: dict[int, list[TargetMetrics]] = defaultdict(list)
     facts: dict[int, tuple[str, str]] = {}
-    for row in db.execute(_TARGET_SQL, (PREVIEW_CHARS, client_id, client_id, start, end)):
+    for row in db.execute(_TARGET_SQL, (text_chars, client_id, client_id, start, end)):
         (tid, pid, aid, platform, handle, url, published, ctype, text) = row[:9]
         likes, reposts, replies, views, measured, followers = row[9:]
         value = engagement(likes, reposts, replies) if measured is not None else None
