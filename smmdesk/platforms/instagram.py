@@ -382,7 +382,12 @@ class InstagramConnector(Connector):
         )
 
     def _check_quota(self, ig_id: str) -> Quota | None:
-        quota = read_quota(self._get, _seg(ig_id))
+        try:
+            quota = read_quota(self._get, _seg(ig_id))
+        except (PermanentError, BadResponse):
+            # Not told: Instagram still refuses a post over the limit (code 9 /
+            # 2207042), which the Graph adapter turns into a wait.
+            return None
         if quota is not None and quota.exhausted:
             times = []
             with contextlib.suppress(ConnectorError):

@@ -296,10 +296,18 @@ def test_a_used_up_quota_waits_until_the_window_frees_up(connector, fake, accoun
     assert connector.publish(PublishRequest("One more", [image(tmp_path)])).remote_id
 
 
-def test_quota_refused_at_publish_is_a_rate_limit(connector, fake, account, tmp_path):
-    fake.fail_next(
-        Failure.status(200, {"data": []}), "GET", f"/{account[2]}/content_publishing_limit"
-    )
+@pytest.mark.parametrize(
+    "unreadable",
+    [
+        Failure.status(200, {"data": []}),
+        Failure.status(
+            400,
+            {"error": {"message": "(#100) Unknown field", "code": 100, "type": "OAuthException"}},
+        ),
+    ],
+)
+def test_quota_refused_at_publish_is_a_rate_limit(connector, fake, account, tmp_path, unreadable):
+    fake.fail_next(unreadable, "GET", f"/{account[2]}/content_publishing_limit")
     fake.quota_total = 1
     fake.add_media(account[2], "earlier", age=60)
     with pytest.raises(RateLimited):
