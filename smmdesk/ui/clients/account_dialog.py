@@ -136,6 +136,12 @@ class ConnectAccountDialog(QDialog):
         self.message.setStyleSheet("")  # re-polish for the new object name
         self.message.setText(text)
         self.message.show()
+        # A long "To do" wraps onto more lines than the dialog was sized for.
+        layout = self.layout()
+        if layout is not None and layout.hasHeightForWidth():
+            needed = layout.totalHeightForWidth(self.width())
+            if needed > self.height():
+                self.resize(self.width(), needed)
 
     def _connect(self) -> None:
         secret = {key: edit.text().strip() for key, edit in self.inputs.items()}
