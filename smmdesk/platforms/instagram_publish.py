@@ -37,6 +37,8 @@ from smmdesk.platforms.base import (
     RateLimited,
     TransientError,
 )
+from smmdesk.platforms.graph_api import dict_of, id_of, int_of, list_of, text_of
+from smmdesk.platforms.graph_api import time_of as graph_time_of
 
 MAX_CAPTION = 2200
 MAX_HASHTAGS = 30
@@ -75,62 +77,12 @@ def comparable_caption(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.strip().split("\n"))
 
 
-# --- values read without trusting the JSON ------------------------------------------
-
-
-def text_of(data: Any, key: str) -> str:
-    value = data.get(key) if isinstance(data, Mapping) else None
-    return value if isinstance(value, str) else ""
-
-
-def id_of(data: Any, key: str = "id") -> str:
-    value = data.get(key) if isinstance(data, Mapping) else None
-    if isinstance(value, str):
-        value = value.strip()
-        return value[:200] if value and len(value) <= 200 else ""
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return str(value)
-    return ""
-
-
-def int_of(data: Any, key: str) -> int | None:
-    value = data.get(key) if isinstance(data, Mapping) else None
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        value = int(value.strip()[:15])
-    if isinstance(value, int):
-        return max(0, min(value, 10**12))
-    if isinstance(value, float) and value == value and 0 <= value < 1e15:
-        return int(value)
-    return None
-
-
-def dict_of(data: Any, key: str) -> dict[str, Any]:
-    value = data.get(key) if isinstance(data, Mapping) else None
-    return value if isinstance(value, dict) else {}
-
-
-def list_of(data: Any, key: str) -> list[Any]:
-    value = data.get(key) if isinstance(data, Mapping) else None
-    return value if isinstance(value, list) else []
+# --- values read without trusting the JSON (the shared Graph readers) -------------------
 
 
 def time_of(data: Any, key: str = "timestamp") -> datetime | None:
-    """A Graph time (``2026-01-01T10:00:00+0000``) as aware UTC, or None."""
-    raw = text_of(data, key).strip()
-    if not raw or len(raw) > 40:
-        return None
-    try:
-        when = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    try:
-        return when.astimezone(UTC)
-    except (OverflowError, ValueError):
-        return None
+    """Instagram's ``timestamp`` (``2026-01-01T10:00:00+0000``) as aware UTC, or None."""
+    return graph_time_of(data, key)
 
 
 # --- the daily quota --------------------------------------------------------------------
