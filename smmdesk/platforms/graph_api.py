@@ -48,6 +48,7 @@ from smmdesk.platforms.base import (
     TransientError,
 )
 from smmdesk.platforms.http import HttpClient, json_body, seconds_until
+from smmdesk.platforms.json_values import dict_of, int_of, list_of
 
 GRAPH_VERSION = "v25.0"
 DEFAULT_BASE = f"https://graph.facebook.com/{GRAPH_VERSION}"
@@ -100,32 +101,6 @@ def id_of(data: Any, key: str = "id") -> str:
         ):
             return value
     return ""
-
-
-def int_of(data: Any, key: str, lo: int = 0, hi: int = 10**12) -> int | None:
-    value = data.get(key) if isinstance(data, Mapping) else None
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str):
-        digits = value.strip()
-        if not (digits.isascii() and digits.isdigit()):
-            return None
-        value = int(digits[:15])
-    if isinstance(value, int):
-        return min(max(value, lo), hi)
-    if isinstance(value, float) and value == value and abs(value) < 1e15:
-        return min(max(int(value), lo), hi)
-    return None
-
-
-def dict_of(data: Any, key: str) -> dict[str, Any]:
-    value = data.get(key) if isinstance(data, Mapping) else None
-    return value if isinstance(value, dict) else {}
-
-
-def list_of(data: Any, key: str) -> list[Any]:
-    value = data.get(key) if isinstance(data, Mapping) else None
-    return value if isinstance(value, list) else []
 
 
 def time_of(data: Any, key: str = "created_time") -> datetime | None:

@@ -38,6 +38,7 @@ from smmdesk.platforms.base import (
     TransientError,
 )
 from smmdesk.platforms.http import HttpClient, json_body, seconds_until
+from smmdesk.platforms.json_values import dict_of, int_of, list_of
 from smmdesk.platforms.mastodon_oauth import normalize_instance_url
 
 WHAT = "The Mastodon server"
@@ -73,32 +74,6 @@ def id_of(data: Any, key: str = "id") -> str:
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return str(value)[:200]
     return ""
-
-
-def int_of(data: Any, key: str, lo: int = 0, hi: int = 10**12) -> int | None:
-    value = data.get(key) if isinstance(data, Mapping) else None
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str):
-        digits = value.strip()
-        if not (digits.isascii() and digits.isdigit()):  # "¹" is a digit to isdigit()
-            return None
-        value = int(digits[:15])
-    if isinstance(value, int):
-        return min(max(value, lo), hi)
-    if isinstance(value, float) and value == value and abs(value) < 1e15:
-        return min(max(int(value), lo), hi)
-    return None
-
-
-def dict_of(data: Any, key: str) -> dict[str, Any]:
-    value = data.get(key) if isinstance(data, Mapping) else None
-    return value if isinstance(value, dict) else {}
-
-
-def list_of(data: Any, key: str) -> list[Any]:
-    value = data.get(key) if isinstance(data, Mapping) else None
-    return value if isinstance(value, list) else []
 
 
 def time_of(data: Any, key: str = "created_at") -> datetime | None:

@@ -46,6 +46,7 @@ from smmdesk.platforms.base import (
     TransientError,
 )
 from smmdesk.platforms.http import HttpClient, json_body, seconds_until
+from smmdesk.platforms.json_values import dict_of, list_of
 
 API_VERSION = "5.199"
 DEFAULT_BASE_URL = "https://api.vk.com"
@@ -121,16 +122,6 @@ def int_of(data: Any, key: str, lo: int = -(10**15), hi: int = 10**15) -> int | 
 def count_of(data: Any, key: str) -> int:
     """``{"likes": {"count": 3}}`` -> 3; anything odd -> 0."""
     return int_of(dict_of(data, key), "count", 0, 10**12) or 0
-
-
-def dict_of(data: Any, key: str) -> dict[str, Any]:
-    value = data.get(key) if isinstance(data, Mapping) else None
-    return value if isinstance(value, dict) else {}
-
-
-def list_of(data: Any, key: str) -> list[Any]:
-    value = data.get(key) if isinstance(data, Mapping) else None
-    return value if isinstance(value, list) else []
 
 
 def time_of(data: Any, key: str = "date") -> datetime | None:
