@@ -168,3 +168,12 @@ def test_a_closed_reply_window_keeps_the_reply_in_the_box(qtbot, store, account_
     assert box.editor.toPlainText() == "Sorry for the wait!" and "window" in box.note.text()
     with store.session() as session:
         assert session.scalar(select(Reply.id).where(Reply.item_id == closed_id)) is None
+
+
+def test_the_clock_tick_repaints_the_rows_the_list_shows(qtbot, store, account_id, inbox):
+    add_items(store, account_id, ["Tick tock"])
+    inbox.reload()
+    changed = []
+    inbox.model.dataChanged.connect(lambda first, last: changed.append((first.column(), last)))
+    inbox.model.tick()
+    assert changed and changed[0][0] == 0  # the drawn column is included

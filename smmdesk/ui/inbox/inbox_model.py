@@ -72,9 +72,8 @@ class InboxTableModel(QAbstractTableModel):
         """The clock moved on: repaint the time-left column only."""
         self._now = datetime.now(UTC)
         if self._count:
-            self.dataChanged.emit(
-                self.index(0, CLOCK_COLUMN), self.index(self._count - 1, CLOCK_COLUMN)
-            )
+            # Column 0 too: the list draws each row, clock included, in its first column.
+            self.dataChanged.emit(self.index(0, 0), self.index(self._count - 1, CLOCK_COLUMN))
 
     def row_at(self, row: int) -> InboxListRow | None:
         if not 0 <= row < self._count:
