@@ -73,7 +73,6 @@ import shutil
 import signal
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -89,6 +88,7 @@ _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))  # tests.fakes
 
+from bench.fake_child import FakeChild  # noqa: E402
 from bench.gui_stall import StallMeter, wait  # noqa: E402
 
 REPEATS = 3
@@ -542,45 +542,11 @@ class FakeHost:
         self.fake.stop()
 
 
-class Fakes:
-    """The parent's handle on the child process that runs the fake."""
+class Fakes(FakeChild):
+    """The child process that runs this benchmark's fakes."""
 
     def __init__(self, errors: Path) -> None:
-        self._errors = errors.open("w")
-        self.proc = subprocess.Popen(
-            [sys.executable, __file__, "--serve"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self._errors,
-            text=True,
-            # Lower priority: the fake should not take the CPU from what is measured.
-            preexec_fn=lambda: os.nice(10),
-        )
-        self._read()
-
-    def _read(self) -> Any:
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline()
-        if not line:
-            raise RuntimeError(f"the fake stopped; see {self._errors.name}")
-        return json.loads(line)
-
-    def ask(self, command: str, **args: Any) -> Any:
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(json.dumps({"cmd": command, **args}) + "\n")
-        self.proc.stdin.flush()
-        return self._read()
-
-    def close(self) -> None:
-        if self.proc.poll() is None:
-            try:
-                assert self.proc.stdin is not None
-                self.proc.stdin.write('{"cmd": "quit"}\n')
-                self.proc.stdin.close()
-                self.proc.wait(10)
-            except (OSError, subprocess.TimeoutExpired):
-                self.proc.kill()
-        self._errors.close()
+        super().__init__(__file__, errors)
 
 
 # --- 2. ingest ---------------------------------------------------------------------------
