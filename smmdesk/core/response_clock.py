@@ -74,6 +74,18 @@ class WorkingTime:
             country=settings.country,
         )
 
+    @classmethod
+    def from_columns(
+        cls, zone_name: str | None, start: int, end: int, days: str | None, country: str | None
+    ) -> WorkingTime:
+        """From a client's stored columns (``work_days`` as "0,1,2,3,4"); a
+        client with no readable working days gets Monday to Friday, so the
+        clock always has somewhere to run."""
+        from smmdesk.core.client_rules import parse_work_days
+
+        work_days = parse_work_days(days or "") or (0, 1, 2, 3, 4)
+        return cls(zone_name or "UTC", start, end, work_days, country or "")
+
     def is_holiday(self, day: date) -> bool:
         """Whether ``day`` (a local date) is a public holiday of the country."""
         return is_public_holiday(self.country, day)

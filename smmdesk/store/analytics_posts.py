@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from smmdesk.core.analytics import HeatMap, Period, engagement, engagement_rate, heat_map
-from smmdesk.core.client_rules import parse_work_days
 from smmdesk.core.clock import to_local
 from smmdesk.core.content_mix import label_for, parse_target_mix
 from smmdesk.core.response_clock import WorkingTime
@@ -52,7 +51,7 @@ def client_facts(db: sqlite3.Connection, client_id: int) -> ClientFacts:
     if row is None:
         raise KeyError(client_id)
     name, colour, zone_name, country, start, end, days, target, per_day, mix = row
-    hours = WorkingTime(zone_name or "UTC", start, end, parse_work_days(days or ""), country or "")
+    hours = WorkingTime.from_columns(zone_name, start, end, days, country)
     return ClientFacts(
         client_id,
         name,

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smmdesk.core.vocabulary import AccountStatus
+from smmdesk.store.clients import account_settings
 from smmdesk.store.models import Account
 
 SID, IMAGE, KEY = "captcha_sid", "captcha_image_url", "captcha_key"
@@ -33,14 +34,6 @@ class PendingCaptcha:
     image_url: str
 
 
-def _settings(account: Account) -> dict[str, str]:
-    try:
-        loaded = json.loads(account.settings_json or "{}")
-    except ValueError:
-        return {}
-    return {str(k): str(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}
-
-
 def _save(account: Account, settings: dict[str, str]) -> None:
     account.settings_json = json.dumps(settings, sort_keys=True)
 
@@ -48,7 +41,7 @@ def _save(account: Account, settings: dict[str, str]) -> None:
 def ask_captcha(account: Account, sid: str, image_url: str, now: datetime | None = None) -> None:
     """Pause the account until the user reads the picture."""
     now = now or datetime.now(UTC)
-    settings = _settings(account)
+    settings = account_settings(account)
     settings.pop(KEY, None)
     settings[SID], settings[IMAGE] = sid, image_url
     _save(account, settings)
@@ -63,7 +56,7 @@ def ask_captcha(account: Account, sid: str, image_url: str, now: datetime | None
 def pending_captchas(session: Session) -> list[PendingCaptcha]:
     found = []
     for account in session.scalars(select(Account).where(Account.archived_at.is_(None))):
-        settings = _settings(account)
+        settings = account_settings(account)
         if settings.get(IMAGE) and settings.get(SID):
             found.append(
                 PendingCaptcha(
@@ -80,7 +73,7 @@ def answer_captcha(session: Session, account_id: int, answer: str) -> None:
     account = session.get(Account, account_id)
     if account is None:
         raise LookupError(f"There is no account {account_id}.")
-    settings = _settings(account)
+    settings = account_settings(account)
     settings.pop(IMAGE, None)
     settings[KEY] = answer.strip()
     _save(account, settings)
@@ -91,7 +84,7 @@ def answer_captcha(session: Session, account_id: int, answer: str) -> None:
 
 def forget_captcha(account: Account) -> None:
     """After a request went through: the answer is spent."""
-    settings = _settings(account)
+    settings = account_settings(account)
     if any(key in settings for key in (SID, IMAGE, KEY)) and not settings.get(IMAGE):
         for key in (SID, KEY):
             settings.pop(key, None)

@@ -7,6 +7,7 @@ and metrics stay, so reports about the past remain complete.
 from __future__ import annotations
 
 import json
+import logging
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
@@ -16,6 +17,8 @@ from smmdesk.core.client_rules import ClientSettings, format_work_days, parse_wo
 from smmdesk.core.content_mix import parse_target_mix
 from smmdesk.core.weekday_themes import dump_themes, parse_themes
 from smmdesk.store.models import Account, Client
+
+log = logging.getLogger(__name__)
 
 
 def load_settings(session: Session, client_id: int) -> ClientSettings:
@@ -111,3 +114,15 @@ def is_client_archived(session: Session, client_id: int) -> bool:
 
 def count_clients(session: Session) -> int:
     return session.scalar(select(func.count(Client.id))) or 0
+
+
+def account_settings(account: Account) -> dict[str, str]:
+    """The connector facts stored with an account; {} if the JSON is damaged."""
+    try:
+        loaded = json.loads(account.settings_json or "{}")
+    except ValueError:
+        log.warning("account %s has unreadable settings; ignoring them", account.id)
+        return {}
+    if not isinstance(loaded, dict):
+        return {}
+    return {str(k): str(v) for k, v in loaded.items()}

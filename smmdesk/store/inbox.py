@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from smmdesk.core.client_rules import parse_work_days
 from smmdesk.core.response_clock import WorkingTime, deadline
 from smmdesk.core.vocabulary import InboxCategory, InboxStatus, ReplyStatus
 from smmdesk.store.models import Account, Client, InboxEvent, InboxItem, Reply
@@ -55,12 +54,12 @@ class ClientClock:
 
 
 def clock_of(client: Client) -> ClientClock:
-    hours = WorkingTime(
-        zone=client.timezone or "UTC",
-        start_minute=client.work_start_minute,
-        end_minute=client.work_end_minute,
-        work_days=parse_work_days(client.work_days) or (0, 1, 2, 3, 4),
-        country=client.country or "",
+    hours = WorkingTime.from_columns(
+        client.timezone,
+        client.work_start_minute,
+        client.work_end_minute,
+        client.work_days,
+        client.country,
     )
     return ClientClock(hours, client.reply_target_hours or 6.0)
 

@@ -6,29 +6,17 @@ tests point a network at a fake server on 127.0.0.1; the app passes none.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Mapping
 
 from smmdesk.paths import ProfilePaths
 from smmdesk.platforms import connector_class
 from smmdesk.platforms.base import Connector, ConnectorConfig
+from smmdesk.store.clients import account_settings
 from smmdesk.store.models import Account
 from smmdesk.vault import Vault
 
 log = logging.getLogger(__name__)
-
-
-def account_settings(account: Account) -> dict[str, str]:
-    """The connector facts stored with an account; {} if the JSON is damaged."""
-    try:
-        loaded = json.loads(account.settings_json or "{}")
-    except ValueError:
-        log.warning("account %s has unreadable settings; ignoring them", account.id)
-        return {}
-    if not isinstance(loaded, dict):
-        return {}
-    return {str(k): str(v) for k, v in loaded.items()}
 
 
 class ConnectorFactory:

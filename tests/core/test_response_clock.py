@@ -338,3 +338,9 @@ def test_a_target_that_would_take_decades_is_an_error():
     a_minute_a_week = WorkingTime("UTC", 9 * 60, 9 * 60 + 1, (0,))
     with pytest.raises(ValueError, match="too long"):
         deadline(datetime(2026, 1, 1, tzinfo=UTC), 168, a_minute_a_week)
+
+
+def test_working_time_from_stored_columns_falls_back_to_weekdays():
+    hours = WorkingTime.from_columns("", 540, 1080, "garbage", None)
+    assert hours == WorkingTime("UTC", 540, 1080, (0, 1, 2, 3, 4), "")
+    assert WorkingTime.from_columns("Europe/Riga", 480, 960, "5,6", "LV").work_days == (5, 6)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 
-from smmdesk.core.client_rules import parse_work_days
 from smmdesk.core.response_clock import WorkingTime
 
 
@@ -26,13 +25,7 @@ class ClientClocks:
                 "FROM clients WHERE id = ?",
                 (client_id,),
             ).fetchone()
-            zone, start, end, days, country = row or ("UTC", 9 * 60, 18 * 60, "0,1,2,3,4", "")
-            found = WorkingTime(
-                zone=zone or "UTC",
-                start_minute=start,
-                end_minute=end,
-                work_days=parse_work_days(days) or (0, 1, 2, 3, 4),
-                country=country or "",
-            )
+            zone, start, end, days, country = row or ("UTC", 9 * 60, 18 * 60, "", "")
+            found = WorkingTime.from_columns(zone, start, end, days, country)
             self._hours[client_id] = found
         return found
