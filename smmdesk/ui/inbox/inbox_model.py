@@ -103,10 +103,15 @@ class InboxTableModel(QAbstractTableModel):
         return None
 
     def minutes_left(self, item: InboxListRow) -> float | None:
-        if item.due_at is None or item.status != InboxStatus.NEW:
+        return self.working_minutes_left(item.client_id, item.status, item.due_at, self._now)
+
+    def working_minutes_left(
+        self, client_id: int, status: str, due_at: datetime | None, now: datetime
+    ) -> float | None:
+        """The reply clock: working minutes to the deadline; None when no answer is due."""
+        if due_at is None or status != InboxStatus.NEW:
             return None
-        hours = self.clocks.hours(item.client_id)
-        return working_minutes_between(self._now, item.due_at, hours)
+        return working_minutes_between(now, due_at, self.clocks.hours(client_id))
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else self._count

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smmdesk.core.response_clock import format_time_left, working_minutes_between
+from smmdesk.core.response_clock import format_time_left
 from smmdesk.store.inbox_detail import item_detail
 from smmdesk.store.inbox_queries import InboxFilter, overdue_count
 from smmdesk.store.queries import StoreReader
@@ -238,12 +238,14 @@ class InboxTab(QWidget):
     def _show(self, item_id: int | None) -> None:
         self._current_id = item_id
         detail = item_detail(self.reader.db, item_id) if item_id is not None else None
-        clock_text = ""
-        if detail is not None and detail.due_at is not None and detail.status == "new":
-            hours = self.model.clocks.hours(detail.client_id)
-            left = working_minutes_between(datetime.now(UTC), detail.due_at, hours)
-            clock_text = format_time_left(left)
-        self.pane.show_item(detail, clock_text)
+        left = (
+            self.model.working_minutes_left(
+                detail.client_id, detail.status, detail.due_at, datetime.now(UTC)
+            )
+            if detail is not None
+            else None
+        )
+        self.pane.show_item(detail, format_time_left(left) if left is not None else "")
 
     @property
     def current_item_id(self) -> int | None:
