@@ -117,13 +117,14 @@ def gather_report(
     total = _READ_STEPS + 2
     progress(0, total, "Reading the client's settings")
     facts = aq.client_facts(db, client_id)
-    progress(1, total, "Reading the five numbers")
-    key = aq.key_numbers(db, client_id, period, moment)
-    progress(2, total, "Reading followers")
+    progress(1, total, "Reading posts and their engagement")
+    posts = aq.posts_in_period(db, client_id, period, text_chars=FULL_TEXT)
+    inbox = aq.inbox_performance(db, client_id, period, moment)
+    progress(2, total, "Reading the five numbers")
+    key = aq.key_numbers(db, client_id, period, moment, posts=posts, inbox=inbox)
+    progress(3, total, "Reading followers")
     followers = aq.follower_series(db, client_id, period)
     accounts = aq.account_summaries(db, client_id, period)
-    progress(3, total, "Reading posts and their engagement")
-    posts = aq.posts_in_period(db, client_id, period, text_chars=FULL_TEXT)
     top = sorted(
         (p for p in posts if p.engagement is not None),
         key=lambda p: (-(p.engagement or 0), p.published_at),
@@ -131,8 +132,7 @@ def gather_report(
     progress(4, total, "Reading content types and the best times")
     content = aq.content_performance(db, client_id, period)
     heat = aq.best_time_heat_map(db, client_id, period)
-    progress(5, total, "Reading the inbox")
-    inbox = aq.inbox_performance(db, client_id, period, moment)
+    progress(5, total, "Reading the audience")
     leaders = aq.audience_leaders(db, client_id, period, LEADERS)
     progress(6, total, "Reading competitors and notes")
     competitors = aq.competitor_series(db, client_id, period)

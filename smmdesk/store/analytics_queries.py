@@ -430,10 +430,20 @@ def _mean_rate(posts: list[PostResult]) -> float | None:
 
 
 def key_numbers(
-    db: sqlite3.Connection, client_id: int, period: Period, now: datetime | None = None
+    db: sqlite3.Connection,
+    client_id: int,
+    period: Period,
+    now: datetime | None = None,
+    *,
+    posts: list[PostResult] | None = None,
+    inbox: InboxPerformance | None = None,
+    previous_inbox: InboxPerformance | None = None,
 ) -> KeyNumbers:
     """Followers, engagement rate, posts published, median response time and
-    share answered in time, each with its change vs ``period.previous()``."""
+    share answered in time, each with its change vs ``period.previous()``.
+
+    A caller that already read the period's posts or inbox figures passes
+    them in, so a dashboard does not read them twice."""
     zone_name = client_facts(db, client_id).timezone
     prior = period.previous()
     start, end = period.utc_bounds(zone_name)
@@ -441,12 +451,12 @@ def key_numbers(
     followers_now, followers_before = _followers_total(
         db, client_id, (to_stored(end), to_stored(prev_end)), to_stored(start)
     )
-    posts, prev_posts = (
-        posts_in_period(db, client_id, period),
-        posts_in_period(db, client_id, prior),
-    )
-    inbox = inbox_performance(db, client_id, period, now)
-    prev_inbox = inbox_performance(db, client_id, prior, now)
+    if posts is None:
+        posts = posts_in_period(db, client_id, period)
+    prev_posts = posts_in_period(db, client_id, prior)
+    if inbox is None:
+        inbox = inbox_performance(db, client_id, period, now)
+    prev_inbox = previous_inbox or inbox_performance(db, client_id, prior, now)
     return KeyNumbers(
         change(followers_now, followers_before),
         change(_mean_rate(posts), _mean_rate(prev_posts)),

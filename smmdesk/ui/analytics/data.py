@@ -55,23 +55,28 @@ def read_dashboard(
     now = now or datetime.now(UTC)
     previous = period.previous()
     history = heat_period(period)
+    posts = aq.posts_in_period(db, client_id, period)
+    inbox = aq.inbox_performance(db, client_id, period, now)
+    previous_inbox = aq.inbox_performance(db, client_id, previous, now)
     return Dashboard(
         client_id=client_id,
         period=period,
         previous=previous,
         facts=aq.client_facts(db, client_id),
-        key=aq.key_numbers(db, client_id, period, now),
+        key=aq.key_numbers(
+            db, client_id, period, now, posts=posts, inbox=inbox, previous_inbox=previous_inbox
+        ),
         followers=aq.follower_series(db, client_id, period),
         summaries=aq.account_summaries(db, client_id, period),
-        posts=aq.posts_in_period(db, client_id, period),
+        posts=posts,
         top=aq.top_posts(db, client_id, period, RANKED),
         bottom=aq.bottom_posts(db, client_id, period, RANKED),
         content=aq.content_performance(db, client_id, period),
         heat=aq.best_time_heat_map(db, client_id, history),
         heat_period=history,
         consistency=aq.consistency(db, client_id, period, now),
-        inbox=aq.inbox_performance(db, client_id, period, now),
-        previous_inbox=aq.inbox_performance(db, client_id, previous, now),
+        inbox=inbox,
+        previous_inbox=previous_inbox,
         leaders=aq.audience_leaders(db, client_id, period, 10),
         competitors=aq.competitor_series(db, client_id, period),
         read_at=now,
